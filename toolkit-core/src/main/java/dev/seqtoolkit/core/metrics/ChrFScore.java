@@ -1,0 +1,23 @@
+package dev.seqtoolkit.core.metrics;
+
+import java.util.Locale;
+
+/**
+ * A chrF / chrF++ result.
+ *
+ * @param name {@code chrF2} for chrF with beta 2, {@code chrF2++} with word order 2
+ * @param score the score in [0, 100]
+ * @param signature the reproducibility signature, e.g. {@code nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|...}
+ */
+public record ChrFScore(String name, double score, String signature) {
+
+    /** Renders like sacreBLEU, e.g. {@code chrF2|nrefs:1|... = 67.17}. */
+    public String format() {
+        return String.format(Locale.ROOT, "%s|%s = %.2f", name, signature, score);
+    }
+
+    @Override
+    public String toString() {
+        return format();
+    }
+}
