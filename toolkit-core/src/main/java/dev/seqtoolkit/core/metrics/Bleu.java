@@ -143,7 +143,7 @@ public final class Bleu {
 
     private String preprocess(String s) {
         String t = lowercase ? s.toLowerCase(Locale.ROOT) : s;
-        return tokenizer.tokenize(PyWhitespace.rstrip(t));
+        return tokenizer.tokenize(PythonCompat.rstrip(t));
     }
 
     /** Returns [hypLen, refLen, matches(1..N), totals(1..N)] for one segment. */
@@ -154,11 +154,11 @@ public final class Bleu {
             if (ref == null) {
                 throw new IllegalArgumentException("a reference of segment " + segment + " is null");
             }
-            List<String> tokens = PyWhitespace.split(preprocess(ref));
+            List<String> tokens = PythonCompat.split(preprocess(ref));
             refLens.add(tokens.size());
             ngramCounts(tokens).forEach((g, c) -> refMax.merge(g, c, Math::max));
         }
-        List<String> hyp = PyWhitespace.split(preprocess(hypothesis));
+        List<String> hyp = PythonCompat.split(preprocess(hypothesis));
         long[] seg = new long[2 + 2 * maxOrder];
         seg[0] = hyp.size();
         seg[1] = closestRefLength(hyp.size(), refLens);

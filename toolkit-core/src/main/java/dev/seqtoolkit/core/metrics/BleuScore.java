@@ -1,7 +1,6 @@
 package dev.seqtoolkit.core.metrics;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -41,11 +40,11 @@ public record BleuScore(
      */
     public String format() {
         String prec = precisions.stream()
-                .map(p -> String.format(Locale.ROOT, "%.1f", p))
+                .map(p -> PythonCompat.fixed(p, 1))
                 .collect(Collectors.joining("/"));
-        return String.format(Locale.ROOT,
-                "BLEU|%s = %.2f %s (BP = %.3f ratio = %.3f hyp_len = %d ref_len = %d)",
-                signature, score, prec, bp, ratio, hypLen, refLen);
+        return "BLEU|" + signature + " = " + PythonCompat.fixed(score, 2) + " " + prec
+                + " (BP = " + PythonCompat.fixed(bp, 3) + " ratio = " + PythonCompat.fixed(ratio, 3)
+                + " hyp_len = " + hypLen + " ref_len = " + refLen + ")";
     }
 
     @Override

@@ -139,7 +139,7 @@ public final class ChrF {
     /** Returns n-gram counters: character orders 1..charOrder, then word orders 1..wordOrder. */
     private List<Map<String, Integer>> ngrams(String segment) {
         List<Map<String, Integer>> out = new ArrayList<>();
-        String chars = whitespace ? segment : String.join("", PyWhitespace.split(segment));
+        String chars = whitespace ? segment : String.join("", PythonCompat.split(segment));
         int[] cps = chars.codePoints().toArray();
         for (int n = 1; n <= charOrder; n++) {
             Map<String, Integer> counts = new HashMap<>();
@@ -163,7 +163,7 @@ public final class ChrF {
 
     private static List<String> splitPunctuation(String segment) {
         List<String> out = new ArrayList<>();
-        for (String w : PyWhitespace.split(segment)) {
+        for (String w : PythonCompat.split(segment)) {
             int len = w.codePointCount(0, w.length());
             if (len == 1) {
                 out.add(w);

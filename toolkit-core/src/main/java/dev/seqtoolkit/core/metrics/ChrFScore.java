@@ -1,7 +1,5 @@
 package dev.seqtoolkit.core.metrics;
 
-import java.util.Locale;
-
 /**
  * A chrF / chrF++ result.
  *
@@ -13,7 +11,7 @@ public record ChrFScore(String name, double score, String signature) {
 
     /** Renders like sacreBLEU, e.g. {@code chrF2|nrefs:1|... = 67.17}. */
     public String format() {
-        return String.format(Locale.ROOT, "%s|%s = %.2f", name, signature, score);
+        return name + "|" + signature + " = " + PythonCompat.fixed(score, 2);
     }
 
     @Override

@@ -54,7 +54,7 @@ public final class Tokenizer13a {
         s = PUNCT_AFTER_NON_DIGIT.matcher(s).replaceAll("$1 $2 ");
         s = PUNCT_BEFORE_NON_DIGIT.matcher(s).replaceAll(" $1 $2");
         s = DASH_AFTER_DIGIT.matcher(s).replaceAll("$1 $2 ");
-        return String.join(" ", PyWhitespace.split(s));
+        return String.join(" ", PythonCompat.split(s));
     }
 
     /**
@@ -64,6 +64,6 @@ public final class Tokenizer13a {
      * @return its tokens
      */
     public List<String> tokens(String line) {
-        return PyWhitespace.split(tokenize(line));
+        return PythonCompat.split(tokenize(line));
     }
 }

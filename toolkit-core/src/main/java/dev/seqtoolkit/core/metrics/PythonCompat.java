@@ -1,16 +1,19 @@
 package dev.seqtoolkit.core.metrics;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Whitespace handling that matches Python's {@code str.split()} and {@code str.rstrip()}, which
- * sacreBLEU relies on. Python treats more characters as whitespace than {@link
- * Character#isWhitespace} (e.g. U+00A0, U+202F and U+0085), so the JDK methods are not used.
+ * The few Python behaviours sacreBLEU's output depends on. Whitespace: Python's {@code str.split()}
+ * and {@code str.rstrip()} treat more characters as whitespace than {@link Character#isWhitespace}
+ * (e.g. U+00A0, U+202F and U+0085). Formatting: Python's {@code f"{x:.1f}"} rounds the exact
+ * binary value half-to-even (81.25 gives "81.2"), where {@link String#format} rounds half-up.
  */
-final class PyWhitespace {
+final class PythonCompat {
 
-    private PyWhitespace() {}
+    private PythonCompat() {}
 
     /** Returns whether code point {@code cp} is whitespace for Python's {@code str.isspace()}. */
     static boolean isSpace(int cp) {
@@ -51,5 +54,13 @@ final class PyWhitespace {
             end -= Character.charCount(cp);
         }
         return s.substring(0, end);
+    }
+
+    /** Formats {@code value} with {@code decimals} digits like Python's {@code f"{value:.Nf}"}. */
+    static String fixed(double value, int decimals) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return Double.isNaN(value) ? "nan" : (value > 0 ? "inf" : "-inf");
+        }
+        return new BigDecimal(value).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
     }
 }
