@@ -135,9 +135,11 @@ public final class CoreNlpTokenizer implements Tokenizer, SentenceSplitter {
      * {@code 's}, {@code 're}, {@code 've}, {@code 'm}, {@code 'll}, {@code 'd}, in any case and with
      * {@code '} or {@code ’}), and after opening brackets, opening quotes and currency signs. A
      * straight double quote {@code "} alternates between opening and closing. A lone straight
-     * single quote {@code '} opens a quotation when another lone {@code '} follows later in the
-     * list, and otherwise closes one or marks a plural possessive ({@code dogs '} gives
-     * {@code dogs'}).
+     * single quote {@code '} closes an open single-quoted span; otherwise, after a word ending in
+     * {@code s} it is taken as a plural possessive ({@code dogs '} gives {@code dogs'}); otherwise
+     * it opens a quotation if another lone {@code '} follows later in the list, and attaches to
+     * the left if not. These rules are heuristics: {@code says 'hi'} comes back as
+     * {@code says' hi'}.
      */
     @Override
     public String detokenize(List<String> tokens) {
@@ -152,6 +154,7 @@ public final class CoreNlpTokenizer implements Tokenizer, SentenceSplitter {
             }
         }
         boolean singleOpen = false;
+        String previous = null;
         for (String token : tokens) {
             boolean attachLeft;
             boolean attachRight;
@@ -161,7 +164,8 @@ public final class CoreNlpTokenizer implements Tokenizer, SentenceSplitter {
                 doubleOpen = !doubleOpen;
             } else if (token.equals("'")) {
                 singleQuotesLeft--;
-                boolean opening = !singleOpen && singleQuotesLeft > 0;
+                boolean possessive = !singleOpen && previous != null && endsWithS(previous);
+                boolean opening = !singleOpen && !possessive && singleQuotesLeft > 0;
                 attachLeft = !opening;
                 attachRight = opening;
                 singleOpen = opening;
@@ -174,8 +178,14 @@ public final class CoreNlpTokenizer implements Tokenizer, SentenceSplitter {
             }
             out.append(token);
             noSpaceNext = attachRight;
+            previous = token;
         }
         return out.toString();
+    }
+
+    private static boolean endsWithS(String token) {
+        char last = token.charAt(token.length() - 1);
+        return last == 's' || last == 'S';
     }
 
     private static boolean isClitic(String token) {
