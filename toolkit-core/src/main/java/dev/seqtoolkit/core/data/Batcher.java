@@ -15,8 +15,8 @@ import java.util.Random;
  * {@code maxLength} on either side are dropped or truncated to {@code maxLength} tokens (target
  * {@code y} is cut before {@code <eos>} is added); (2) if shuffling, the examples are shuffled;
  * (3) consecutive windows of {@code bucketWindow} examples are each sorted by (source length,
- * target length), so that neighbours have similar lengths and padding is small; (4) each window is
- * cut greedily into batches of at most {@code batchSize} rows and at most {@code maxTokens} padded
+ * target length), so that neighbours have similar lengths and padding is small; (4) the sequence
+ * of sorted windows is cut greedily, in order, into batches (a batch may straddle two windows) of at most {@code batchSize} rows and at most {@code maxTokens} padded
  * tokens, a batch costing {@code rows * max(srcLen, tgtLen)} (an example over the budget on its own
  * forms a batch of one); (5) if shuffling, the order of the batches is shuffled.
  *
@@ -142,19 +142,21 @@ public final class Batcher {
         Comparator<Integer> byLength = Comparator
                 .<Integer>comparingInt(i -> prepared.get(i).source().length)
                 .thenComparingInt(i -> parallel ? prepared.get(i).target().length : 0);
-        List<Batch> batches = new ArrayList<>();
+        List<Integer> bucketed = new ArrayList<>(kept.size());
         for (int start = 0; start < kept.size(); start += bucketWindow) {
             List<Integer> window = new ArrayList<>(kept.subList(start, Math.min(kept.size(), start + bucketWindow)));
             window.sort(byLength);
-            cutWindow(window, prepared, parallel, batches);
+            bucketed.addAll(window);
         }
+        List<Batch> batches = new ArrayList<>();
+        cut(bucketed, prepared, parallel, batches);
         if (shuffle) {
             Collections.shuffle(batches, random);
         }
         return new Plan(batches, tooLong, empty, truncated);
     }
 
-    private void cutWindow(List<Integer> window, List<Example> prepared, boolean parallel, List<Batch> out) {
+    private void cut(List<Integer> window, List<Example> prepared, boolean parallel, List<Batch> out) {
         List<Integer> current = new ArrayList<>();
         int width = 0;
         for (int i : window) {
