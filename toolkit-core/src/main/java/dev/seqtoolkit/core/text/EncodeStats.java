@@ -24,7 +24,10 @@ public final class EncodeStats {
         return tokens.sum();
     }
 
-    /** The number of encoded tokens that were not in the vocabulary (mapped to {@code <unk>}). */
+    /**
+     * The number of encoded tokens that became {@code <unk>}: tokens missing from the vocabulary and
+     * literal {@code <unk>} tokens in the data (as in the Penn Treebank).
+     */
     public long unknown() {
         return unknown.sum();
     }

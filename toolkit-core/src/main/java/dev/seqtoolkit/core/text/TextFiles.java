@@ -1,11 +1,12 @@
 package dev.seqtoolkit.core.text;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
 
 /**
  * Strict UTF-8 line reading and atomic file writing.
@@ -148,6 +151,8 @@ public final class TextFiles {
             return lineNumber;
         } catch (NoSuchFileException e) {
             throw missing(file);
+        } catch (ZipException | EOFException e) {
+            throw new IOException("corrupt or truncated gzip file " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -180,13 +185,16 @@ public final class TextFiles {
     public static void writeLines(Path file, List<String> lines) throws IOException {
         boolean gzip = isGzip(file);
         writeAtomically(file, out -> {
-            OutputStream target = gzip ? new java.util.zip.GZIPOutputStream(out) : out;
+            GZIPOutputStream compressed = gzip ? new GZIPOutputStream(out, 1 << 16) : null;
+            OutputStream target = gzip ? compressed : new BufferedOutputStream(out, 1 << 16);
             for (String line : lines) {
                 target.write(line.getBytes(StandardCharsets.UTF_8));
                 target.write('\n');
             }
             if (gzip) {
-                ((java.util.zip.GZIPOutputStream) target).finish();
+                compressed.finish();
+            } else {
+                target.flush();
             }
         });
     }
@@ -242,6 +250,8 @@ public final class TextFiles {
             bytes = in.readAllBytes();
         } catch (NoSuchFileException e) {
             throw missing(file);
+        } catch (ZipException | EOFException e) {
+            throw new IOException("corrupt or truncated gzip file " + file + ": " + e.getMessage(), e);
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -310,11 +320,7 @@ public final class TextFiles {
                         offset + 1, bytes[Math.min(offset, bytes.length - 1)] & 0xFF), e);
             }
         }
-        try {
-            consumer.accept(lineNumber, line);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        consumer.accept(lineNumber, line);
     }
 
     private static boolean isAscii(byte[] bytes) {

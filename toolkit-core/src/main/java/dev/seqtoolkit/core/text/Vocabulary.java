@@ -134,7 +134,8 @@ public final class Vocabulary {
     }
 
     /**
-     * Encodes tokens into ids and adds the token and unknown counts to {@code stats}.
+     * Encodes tokens into ids and adds to {@code stats} the number of tokens and of tokens encoded
+     * as {@link #UNK_ID} (absent from the vocabulary, or a literal {@code <unk>} in the data).
      *
      * @param sequence the tokens
      * @param stats the counter to update, or {@code null}
@@ -145,11 +146,9 @@ public final class Vocabulary {
         int unknown = 0;
         for (int i = 0; i < out.length; i++) {
             Integer id = ids.get(sequence.get(i));
-            if (id == null) {
-                out[i] = UNK_ID;
+            out[i] = id == null ? UNK_ID : id;
+            if (out[i] == UNK_ID) {
                 unknown++;
-            } else {
-                out[i] = id;
             }
         }
         if (stats != null) {

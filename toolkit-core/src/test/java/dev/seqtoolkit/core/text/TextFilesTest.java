@@ -83,6 +83,21 @@ class TextFilesTest {
     }
 
     @Test
+    void corruptGzipNamesTheFile() throws IOException {
+        Path notGzip = dir.resolve("plain.txt.gz");
+        Files.writeString(notGzip, "not compressed\n");
+        IOException e = assertThrows(IOException.class, () -> TextFiles.readLines(notGzip));
+        assertTrue(e.getMessage().contains(notGzip.toString()), e.getMessage());
+
+        Path truncated = dir.resolve("cut.txt.gz");
+        TextFiles.writeLines(truncated, java.util.Collections.nCopies(2000, "some line of text 12345"));
+        byte[] bytes = Files.readAllBytes(truncated);
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        e = assertThrows(IOException.class, () -> TextFiles.readLines(truncated));
+        assertTrue(e.getMessage().contains(truncated.toString()), e.getMessage());
+    }
+
+    @Test
     void gzipRoundTripThroughWriteLines() throws IOException {
         Path file = dir.resolve("sub/out.txt.gz");
         List<String> lines = List.of("\u00fcber", "", "z\u00fcrich");

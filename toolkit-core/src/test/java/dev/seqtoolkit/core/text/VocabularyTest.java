@@ -128,6 +128,27 @@ class VocabularyTest {
         assertLoadFails("notokens.json", "{\"version\":1}", "tokens");
     }
 
+    @Test
+    void pennTreebankVocabularyMatchesTheBook() throws IOException {
+        java.util.Optional<dev.seqtoolkit.core.data.DataDirectory> data = dev.seqtoolkit.core.data.DataDirectory.find();
+        org.junit.jupiter.api.Assumptions.assumeTrue(data.isPresent() && data.get().exists("ptb/ptb.train.txt"),
+                "PTB not available");
+        WhitespaceTokenizer tokenizer = WhitespaceTokenizer.create();
+        VocabularyBuilder builder = Vocabulary.builder().optMinCount(10);
+        for (String line : TextFiles.readLines(data.get().require("ptb/ptb.train.txt"))) {
+            builder.add(tokenizer.tokenize(line));
+        }
+        Vocabulary v = builder.build();
+        // d2l (word2vec chapter): Vocab(ptb, min_freq=10) has 6719 entries = <unk> + 6718 words;
+        // PTB's own <unk> maps onto our reserved id, so we have 4 reserved + 6718 words.
+        assertEquals(4 + 6718, v.size());
+        assertEquals("the", v.token(4));
+        assertEquals(Vocabulary.UNK_ID, v.index("<unk>"));
+        EncodeStats stats = new EncodeStats();
+        v.encode(tokenizer.tokenize("the <unk> company said zyzzyva"), stats);
+        assertEquals(2, stats.unknown());
+    }
+
     private void assertLoadFails(String name, String json, String expected) throws IOException {
         Path file = dir.resolve(name);
         Files.writeString(file, json);
