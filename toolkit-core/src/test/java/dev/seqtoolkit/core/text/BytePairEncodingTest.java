@@ -1,0 +1,137 @@
+package dev.seqtoolkit.core.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.seqtoolkit.core.data.DataDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BytePairEncodingTest {
+
+    @TempDir
+    Path dir;
+
+    /** Sennrich et al.'s example: low x5, lower x2, newest x6, widest x3. */
+    private static List<List<String>> sennrich() {
+        List<List<String>> sentences = new ArrayList<>();
+        sentences.add(Collections.nCopies(5, "low"));
+        sentences.add(Collections.nCopies(2, "lower"));
+        sentences.add(Collections.nCopies(6, "newest"));
+        sentences.add(Collections.nCopies(3, "widest"));
+        return sentences;
+    }
+
+    @Test
+    void mergesComputedByHand() {
+        // Initial pair counts: (e,s)=9 and (s,t</w>)=9 tie -> "e" < "s" wins; then (es,t</w>)=9;
+        // then (l,o)=7; then a three-way tie at 6 among (e,w), (n,e), (w,est</w>) -> (e,w);
+        // then (ew,est</w>)=6 beats (n,ew)=6 because "ew" < "n".
+        BytePairEncoding bpe = BytePairEncoding.learn(sennrich(), 5);
+        List<String[]> merges = bpe.merges();
+        assertEquals(5, merges.size());
+        assertArrayEquals(new String[] {"e", "s"}, merges.get(0));
+        assertArrayEquals(new String[] {"es", "t</w>"}, merges.get(1));
+        assertArrayEquals(new String[] {"l", "o"}, merges.get(2));
+        assertArrayEquals(new String[] {"e", "w"}, merges.get(3));
+        assertArrayEquals(new String[] {"ew", "est</w>"}, merges.get(4));
+
+        assertEquals(List.of("lo@@", "w@@", "est"), bpe.apply(List.of("lowest")));
+        assertEquals(List.of("n@@", "ewest"), bpe.apply(List.of("newest")));
+        assertEquals(List.of("lo@@", "w"), bpe.apply(List.of("low")));
+    }
+
+    @Test
+    void stopsWhenPairsBecomeRare() {
+        BytePairEncoding bpe = BytePairEncoding.learn(sennrich(), 1000);
+        // every word is one symbol once frequent pairs are exhausted; no pair below frequency 2
+        assertEquals(List.of("low", "lower", "newest", "widest"),
+                bpe.apply(List.of("low", "lower", "newest", "widest")));
+        assertTrue(bpe.numMerges() < 20, "merges: " + bpe.numMerges());
+    }
+
+    @Test
+    void unseenWordsFallBackToCharacters() {
+        BytePairEncoding bpe = BytePairEncoding.learn(sennrich(), 5);
+        assertEquals(List.of("x@@", "y@@", "z"), bpe.apply(List.of("xyz")));
+        assertEquals(List.of("q"), bpe.apply(List.of("q")));
+        assertEquals(List.of("\uD83D\uDE00@@", "est"), bpe.apply(List.of("\uD83D\uDE00est")));
+        assertThrows(IllegalArgumentException.class, () -> bpe.apply(List.of("bad@@")));
+        assertThrows(IllegalArgumentException.class, () -> bpe.apply(List.of("")));
+    }
+
+    @Test
+    void removeUndoesApplyAndRejectsDanglingMarker() {
+        BytePairEncoding bpe = BytePairEncoding.learn(sennrich(), 5);
+        List<String> words = List.of("the", "lowest", "newest", "widest", "@", "a@b", "x");
+        assertEquals(words, BytePairEncoding.remove(bpe.apply(words)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BytePairEncoding.remove(List.of("lo@@", "w@@")));
+        assertTrue(e.getMessage().contains("w@@"));
+    }
+
+    @Test
+    void saveLoadKeepsSegmentation() throws IOException {
+        BytePairEncoding bpe = BytePairEncoding.learn(sennrich(), 5);
+        Path file = dir.resolve("bpe.json");
+        bpe.save(file);
+        BytePairEncoding loaded = BytePairEncoding.load(file);
+        assertEquals(bpe.numMerges(), loaded.numMerges());
+        List<String> words = List.of("lowest", "newer", "wider");
+        assertEquals(bpe.apply(words), loaded.apply(words));
+
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"version\":1,\"merges\":[[\"a\"]]}");
+        IOException e = assertThrows(IOException.class, () -> BytePairEncoding.load(bad));
+        assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("merge 0"), e.getMessage());
+        Files.writeString(bad, "{\"version\":1,\"merges\":[],\"vocab\":3}");
+        e = assertThrows(IOException.class, () -> BytePairEncoding.load(bad));
+        assertTrue(e.getMessage().contains("vocab"), e.getMessage());
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        assertThrows(IllegalArgumentException.class, () -> BytePairEncoding.learn(sennrich(), -1));
+        assertThrows(IllegalArgumentException.class, () -> BytePairEncoding.learn(sennrich(), 5, 0));
+    }
+
+    @Test
+    void learnsTenThousandMergesOnMulti30kInSeconds() throws IOException {
+        Optional<DataDirectory> data = DataDirectory.find();
+        Assumptions.assumeTrue(data.isPresent() && data.get().exists("multi30k/train.en"),
+                "multi30k not available");
+        WhitespaceTokenizer tokenizer = WhitespaceTokenizer.create();
+        List<List<String>> sentences = new ArrayList<>();
+        for (String line : TextFiles.readLines(data.get().require("multi30k/train.en"))) {
+            sentences.add(tokenizer.tokenize(line));
+        }
+        long start = System.nanoTime();
+        BytePairEncoding bpe = BytePairEncoding.learn(sentences, 10_000);
+        double learnSeconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(bpe.numMerges() > 5_000, "merges: " + bpe.numMerges());
+        assertTrue(learnSeconds < 15, "learning took " + learnSeconds + " s");
+
+        start = System.nanoTime();
+        int pieces = 0;
+        for (List<String> sentence : sentences) {
+            List<String> subwords = bpe.apply(sentence);
+            pieces += subwords.size();
+            assertEquals(sentence, BytePairEncoding.remove(subwords));
+        }
+        double applySeconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(applySeconds < 10, "applying took " + applySeconds + " s");
+        assertTrue(pieces > 300_000, "pieces: " + pieces);
+        System.out.printf("BPE multi30k: %d merges learned in %.2f s, applied in %.2f s%n",
+                bpe.numMerges(), learnSeconds, applySeconds);
+    }
+}
