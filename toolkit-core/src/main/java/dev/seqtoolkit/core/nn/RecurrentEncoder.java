@@ -282,15 +282,12 @@ public final class RecurrentEncoder extends AbstractBlock implements SequenceEnc
                     x = Dropout.dropout(x, dropRate, true).singletonOrThrow();
                 }
             }
-            NDArray h = NDArrays.concat(finalH, 0); // (layers*dirs, batch, H), sorted rows
-            NDArray c = cellType.hasCellState() ? NDArrays.concat(finalC, 0) : null;
+            NDArray h = NdOps.concat(finalH, 0); // (layers*dirs, batch, H), sorted rows
+            NDArray c = cellType.hasCellState() ? NdOps.concat(finalC, 0) : null;
             if (sort) {
                 x = plan.unsortRows(x, 0);
                 h = plan.unsortRows(h, 1);
                 c = c == null ? null : plan.unsortRows(c, 1);
-            }
-            if (x == input) {
-                x = x.duplicate(); // never hand the caller's own array back
             }
             x.attach(caller);
             h.attach(caller);
@@ -362,13 +359,13 @@ public final class RecurrentEncoder extends AbstractBlock implements SequenceEnc
         if (lastEnd < time) {
             outs.add(x.getManager().zeros(new Shape(batch, time - lastEnd, stateSize), x.getDataType(), x.getDevice()));
         }
-        NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 1);
+        NDArray out = NdOps.concat(outs, 1);
         // sorted order: the longest rows finished last
         Collections.reverse(doneH);
         Collections.reverse(doneC);
-        NDList result = new NDList(out, doneH.size() == 1 ? doneH.get(0) : NDArrays.concat(new NDList(doneH), 1));
+        NDList result = new NDList(out, NdOps.concat(new NDList(doneH), 1));
         if (c0 != null) {
-            result.add(doneC.size() == 1 ? doneC.get(0) : NDArrays.concat(new NDList(doneC), 1));
+            result.add(NdOps.concat(new NDList(doneC), 1));
         }
         return result;
     }

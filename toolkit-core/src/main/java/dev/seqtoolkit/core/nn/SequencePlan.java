@@ -152,13 +152,22 @@ final class SequencePlan {
      * @return {@code (batch, time, channels)} in {@code x}'s manager
      */
     NDArray reverseSorted(NDArray x) {
+        return reverseWithin(x, sortedLengths);
+    }
+
+    /** As {@link #reverseSorted(NDArray)} for rows in the caller's original order. */
+    NDArray reverseOriginal(NDArray x) {
+        return reverseWithin(x, lengths);
+    }
+
+    private NDArray reverseWithin(NDArray x, long[] rowLengths) {
         Shape shape = x.getShape();
         if (full) {
             return x.flip(1);
         }
         long[] index = new long[(int) (batch * time)];
         for (int b = 0; b < batch; b++) {
-            long len = sortedLengths[b];
+            long len = rowLengths[b];
             for (int t = 0; t < time; t++) {
                 long source = t < len ? len - 1 - t : t;
                 index[(int) (b * time + t)] = b * time + source;
@@ -172,14 +181,12 @@ final class SequencePlan {
         }
     }
 
-    /**
-     * Row mask {@code (batch, time)} in sorted order: 1 where the position is valid, else 0.
-     */
-    float[] sortedMask() {
+    /** Time-major validity mask {@code (time, batch)} in original row order: 1 valid, 0 padding. */
+    float[] timeMajorMask() {
         float[] mask = new float[(int) (batch * time)];
         for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < sortedLengths[b]; t++) {
-                mask[(int) (b * time + t)] = 1f;
+            for (int t = 0; t < lengths[b]; t++) {
+                mask[(int) (t * batch + b)] = 1f;
             }
         }
         return mask;
