@@ -1,0 +1,58 @@
+package dev.seqtoolkit.core.io;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AtomicFilesTest {
+    @TempDir Path dir;
+
+    @Test
+    void writesBytesTextJsonAndStreams() throws IOException {
+        AtomicFiles.write(dir.resolve("a.bin"), new byte[] {1, 2, 3});
+        AtomicFiles.writeString(dir.resolve("sub/b.txt"), "héllo");
+        AtomicFiles.writeJson(dir.resolve("c.json"), Map.of("b", 2, "a", 1));
+        AtomicFiles.copy(new ByteArrayInputStream(new byte[] {9, 8}), dir.resolve("d.bin"));
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(dir.resolve("a.bin")));
+        assertEquals("héllo", Files.readString(dir.resolve("sub/b.txt"), StandardCharsets.UTF_8));
+        assertEquals("{\n  \"a\" : 1,\n  \"b\" : 2\n}", Files.readString(dir.resolve("c.json")));
+        assertArrayEquals(new byte[] {9, 8}, Files.readAllBytes(dir.resolve("d.bin")));
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void failingWriterLeavesTheOldFileIntact() throws IOException {
+        Path target = dir.resolve("model.bin");
+        AtomicFiles.writeString(target, "old content");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+            out.write("half of the new".getBytes(StandardCharsets.UTF_8));
+            throw new IOException("disk full (simulated)");
+        }));
+        assertEquals("disk full (simulated)", e.getMessage());
+        assertEquals("old content", Files.readString(target));
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void refusesToReplaceADirectory() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("keep"));
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeString(sub, "x"));
+        assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+        assertTrue(Files.isDirectory(sub));
+    }
+
+    private void assertNoTemporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left behind");
+        }
+    }
+}
