@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -97,6 +100,88 @@ class BytePairEncodingTest {
         Files.writeString(bad, "{\"version\":1,\"merges\":[],\"vocab\":3}");
         e = assertThrows(IOException.class, () -> BytePairEncoding.load(bad));
         assertTrue(e.getMessage().contains("vocab"), e.getMessage());
+    }
+
+    @Test
+    void incrementalLearningEqualsFullRecount() {
+        Random random = new Random(7);
+        String letters = "aabbcdeeeilnorst";
+        List<List<String>> sentences = new ArrayList<>();
+        for (int s = 0; s < 60; s++) {
+            List<String> sentence = new ArrayList<>();
+            for (int w = 0; w < 9; w++) {
+                StringBuilder word = new StringBuilder();
+                int length = 1 + random.nextInt(7);
+                for (int c = 0; c < length; c++) {
+                    word.append(letters.charAt(random.nextInt(letters.length())));
+                }
+                sentence.add(word.toString());
+            }
+            sentences.add(sentence);
+        }
+        List<String[]> expected = naiveMerges(sentences, 150);
+        List<String[]> actual = BytePairEncoding.learn(sentences, 150).merges();
+        assertTrue(expected.size() > 50, "reference learned only " + expected.size() + " merges");
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), actual.get(i), "merge " + i);
+        }
+    }
+
+    /** Reference learner: recounts every pair after every merge (slow but obviously right). */
+    private static List<String[]> naiveMerges(List<List<String>> sentences, int maxMerges) {
+        Map<List<String>, Long> words = new HashMap<>();
+        for (List<String> sentence : sentences) {
+            for (String token : sentence) {
+                List<String> symbols = new ArrayList<>();
+                for (char c : token.toCharArray()) {
+                    symbols.add(String.valueOf(c));
+                }
+                symbols.set(symbols.size() - 1, symbols.get(symbols.size() - 1) + "</w>");
+                words.merge(symbols, 1L, Long::sum);
+            }
+        }
+        List<String[]> merges = new ArrayList<>();
+        while (merges.size() < maxMerges) {
+            Map<List<String>, Long> pairs = new HashMap<>();
+            words.forEach((symbols, count) -> {
+                for (int i = 0; i + 1 < symbols.size(); i++) {
+                    pairs.merge(List.of(symbols.get(i), symbols.get(i + 1)), count, Long::sum);
+                }
+            });
+            List<String> best = null;
+            long bestCount = 0;
+            for (Map.Entry<List<String>, Long> e : pairs.entrySet()) {
+                List<String> p = e.getKey();
+                long c = e.getValue();
+                if (best == null || c > bestCount || (c == bestCount && (p.get(0).compareTo(best.get(0)) < 0
+                        || (p.get(0).equals(best.get(0)) && p.get(1).compareTo(best.get(1)) < 0)))) {
+                    best = p;
+                    bestCount = c;
+                }
+            }
+            if (best == null || bestCount < 2) {
+                break;
+            }
+            merges.add(new String[] {best.get(0), best.get(1)});
+            Map<List<String>, Long> next = new HashMap<>();
+            for (Map.Entry<List<String>, Long> e : words.entrySet()) {
+                List<String> symbols = e.getKey();
+                List<String> merged = new ArrayList<>();
+                for (int i = 0; i < symbols.size(); i++) {
+                    if (i + 1 < symbols.size() && symbols.get(i).equals(best.get(0))
+                            && symbols.get(i + 1).equals(best.get(1))) {
+                        merged.add(best.get(0) + best.get(1));
+                        i++;
+                    } else {
+                        merged.add(symbols.get(i));
+                    }
+                }
+                next.merge(merged, e.getValue(), Long::sum);
+            }
+            words = next;
+        }
+        return merges;
     }
 
     @Test
