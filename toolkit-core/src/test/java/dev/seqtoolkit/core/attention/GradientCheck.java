@@ -36,7 +36,8 @@ final class GradientCheck {
     private GradientCheck() {}
 
     /**
-     * Checks the gradient of {@code loss} with respect to every parameter of {@code block} and every
+     * Checks the gradient of {@code loss} with respect to every parameter of {@code block} (if not
+     * null) and every
      * array in {@code inputs} at {@code probes} random elements of each (all elements if fewer).
      *
      * @return the number of elements compared
@@ -45,9 +46,11 @@ final class GradientCheck {
             NDManager manager, Block block, List<NDArray> inputs, Loss loss, int probes, long seed) {
         List<NDArray> targets = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        for (Parameter p : block.getParameters().values()) {
-            targets.add(p.getArray());
-            names.add("parameter " + p.getName());
+        if (block != null) {
+            for (Parameter p : block.getParameters().values()) {
+                targets.add(p.getArray());
+                names.add("parameter " + p.getName());
+            }
         }
         for (int i = 0; i < inputs.size(); i++) {
             inputs.get(i).setRequiresGradient(true);
@@ -99,6 +102,11 @@ final class GradientCheck {
         }
         assertTrue(compared > 0);
         return compared;
+    }
+
+    /** As {@link #check} for a loss without parameters: only the inputs are checked. */
+    static int checkInputs(NDManager manager, List<NDArray> inputs, Loss loss, int probes, long seed) {
+        return check(manager, null, inputs, loss, probes, seed);
     }
 
     private static double scalar(Loss loss, ParameterStore ps) {
