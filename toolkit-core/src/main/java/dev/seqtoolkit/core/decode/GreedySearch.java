@@ -1,0 +1,149 @@
+package dev.seqtoolkit.core.decode;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Greedy search: each row takes its most probable allowed token (the lowest id among equals), all
+ * unfinished sentences stepped as one batch; finished sentences are dropped from the state with
+ * {@link DecoderState#reorder}. Honours the length limits and n-gram blocking of {@link
+ * BaseSearch}. The score is the raw log-probability (no length penalty).
+ */
+public final class GreedySearch extends BaseSearch {
+
+    GreedySearch(Builder builder) {
+        super(builder);
+    }
+
+    /** @return a new builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public List<List<Hypothesis>> decode(StepModel model, List<int[]> sourceIds) {
+        checkSources(sourceIds);
+        int n = sourceIds.size();
+        List<List<Hypothesis>> results = new ArrayList<>(Collections.nCopies(n, null));
+        if (n == 0) {
+            return results;
+        }
+        int vocab = model.vocabSize();
+        int[] attLen = attentionLengths(model, sourceIds);
+        int[] minLen = new int[n];
+        int[] maxLen = new int[n];
+        int[][] tokens = new int[n][];
+        double[] logProb = new double[n];
+        List<List<float[]>> attention = new ArrayList<>(n);
+        for (int s = 0; s < n; s++) {
+            minLen[s] = minLength(sourceIds.get(s).length);
+            maxLen[s] = maxLength(sourceIds.get(s).length);
+            tokens[s] = EMPTY;
+            attention.add(new ArrayList<>());
+        }
+        DecoderState state = model.encode(sourceIds);
+        try {
+            if (state.rows() != n) {
+                throw new IllegalStateException(
+                        "encode returned " + state.rows() + " rows for " + n + " sentences");
+            }
+            // rows of the state -> sentence; sentences with maxLength 0 never step
+            int[] live = new int[n];
+            int rows = 0;
+            for (int s = 0; s < n; s++) {
+                if (maxLen[s] == 0) {
+                    results.set(s, List.of(new Hypothesis(EMPTY, 0, 0, false, null)));
+                } else {
+                    live[rows++] = s;
+                }
+            }
+            live = Arrays.copyOf(live, rows);
+            if (rows < n) {
+                state = supersede(state, state.reorder(live.clone()));
+            }
+            int[] previous = new int[rows];
+            Arrays.fill(previous, SpecialIds.BOS);
+            while (rows > 0) {
+                StepOutput out = model.step(state, previous);
+                checkOutput(out, rows, vocab);
+                state = supersede(state, out.nextState());
+                float[] lp = out.logProbs();
+                int[] keep = new int[rows];
+                int kept = 0;
+                for (int r = 0; r < rows; r++) {
+                    int s = live[r];
+                    boolean eosBlocked = tokens[s].length < minLen[s];
+                    int[] blocked = blockedTokens(tokens[s], ngramSize());
+                    int best = -1;
+                    float bestLp = Float.NEGATIVE_INFINITY;
+                    for (int t = 0, o = r * vocab; t < vocab; t++, o++) {
+                        if ((best < 0 || lp[o] > bestLp) && allowed(lp[o], t, eosBlocked, blocked)) {
+                            best = t;
+                            bestLp = lp[o];
+                        }
+                    }
+                    if (best < 0) { // nothing allowed: stop here, unfinished
+                        results.set(s, List.of(hypothesis(tokens[s], logProb[s], false, attention.get(s))));
+                        continue;
+                    }
+                    logProb[s] += bestLp;
+                    float[] a = attentionRow(out, r, attLen[s]);
+                    if (a != null) {
+                        attention.get(s).add(a);
+                    }
+                    if (best == SpecialIds.EOS) {
+                        results.set(s, List.of(hypothesis(tokens[s], logProb[s], true, attention.get(s))));
+                        continue;
+                    }
+                    tokens[s] = Arrays.copyOf(tokens[s], tokens[s].length + 1);
+                    tokens[s][tokens[s].length - 1] = best;
+                    if (tokens[s].length >= maxLen[s]) {
+                        results.set(s, List.of(hypothesis(tokens[s], logProb[s], false, attention.get(s))));
+                        continue;
+                    }
+                    previous[kept] = best;
+                    keep[kept++] = r;
+                }
+                if (kept < rows) {
+                    keep = Arrays.copyOf(keep, kept);
+                    int[] nextLive = new int[kept];
+                    for (int i = 0; i < kept; i++) {
+                        nextLive[i] = live[keep[i]];
+                    }
+                    live = nextLive;
+                    previous = Arrays.copyOf(previous, kept);
+                    rows = kept;
+                    state = supersede(state, kept == 0 ? null : state.reorder(keep));
+                }
+            }
+        } finally {
+            if (state != null) {
+                state.close();
+            }
+        }
+        return results;
+    }
+
+    private static Hypothesis hypothesis(int[] tokens, double logProb, boolean finished, List<float[]> attention) {
+        float[][] a = attention.isEmpty() ? null : attention.toArray(new float[0][]);
+        return new Hypothesis(tokens, logProb, logProb, finished, a);
+    }
+
+    /** Builds a {@link GreedySearch}. */
+    public static final class Builder extends BaseBuilder<Builder> {
+        Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /** @return the search */
+        public GreedySearch build() {
+            check();
+            return new GreedySearch(this);
+        }
+    }
+}
