@@ -68,6 +68,26 @@ public final class HostRecurrentStack {
         return kernels;
     }
 
+    /** Rows of layer {@code layer}'s gate pre-activations, {@code G * hidden}. */
+    public int gateRows(int layer) {
+        return layers.get(layer).gateRows;
+    }
+
+    /**
+     * The first layer's input projection {@code W_ih x + b_ih}, written to {@code out[offset, offset
+     * + G*H)}; the form {@link #stepProjected} takes.
+     */
+    public void inputProjection(float[] x, float[] out, int offset) {
+        Layer first = layers.get(0);
+        if (x.length != first.in) {
+            throw new IllegalArgumentException("Input has " + x.length + " values, the stack expects " + first.in);
+        }
+        kernels.multiply(first.wIh, x, 0, out, offset, false);
+        for (int r = 0; r < first.gateRows; r++) {
+            out[offset + r] += first.bIh[r];
+        }
+    }
+
     /** Zero initial state. */
     public State newState() {
         return new State(this);

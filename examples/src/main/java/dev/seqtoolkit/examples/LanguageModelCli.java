@@ -1,0 +1,176 @@
+package dev.seqtoolkit.examples;
+
+import dev.seqtoolkit.core.data.LanguageModelBatches;
+import dev.seqtoolkit.core.engine.Engines;
+import dev.seqtoolkit.core.io.Provenance;
+import dev.seqtoolkit.core.lm.LanguageModelTrainer;
+import dev.seqtoolkit.core.lm.Sampler;
+import dev.seqtoolkit.core.lm.TextLanguageModel;
+import dev.seqtoolkit.core.nn.CellType;
+import dev.seqtoolkit.core.nn.GateActivation;
+import dev.seqtoolkit.core.train.GradientClipping;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * The language-model example: train a character (or word) LSTM language model on a text file,
+ * save it as a bundle, load it back and generate text.
+ *
+ * <pre>
+ * lm train --data-dir ../shared/datasets --text timemachine/timemachine.txt --out models/timemachine
+ * lm generate --model models/timemachine "time traveller"
+ * </pre>
+ */
+@Command(name = "lm", mixinStandardHelpOptions = true,
+        description = "Recurrent language models: train, generate, evaluate.",
+        subcommands = {LanguageModelCli.Train.class, LanguageModelCli.Generate.class, LanguageModelCli.Evaluate.class})
+public final class LanguageModelCli {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LanguageModelCli()).execute(args));
+    }
+
+    /** Trains and saves a model; prints training and held-out perplexity. */
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a language model on a text file.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--data-dir", description = "Data directory (default: -Dtoolkit.data, $TOOLKIT_DATA or ../shared/datasets).")
+        Path dataDir;
+        @Option(names = "--text", defaultValue = "timemachine/timemachine.txt", description = "Text file, relative to the data directory or absolute (default: ${DEFAULT-VALUE}).")
+        String text;
+        @Option(names = "--out", required = true, description = "Bundle directory to write.")
+        Path out;
+        @Option(names = "--run-dir", description = "Directory for checkpoints, metrics.jsonl and loss.png.")
+        Path runDir;
+        @Option(names = "--resume", description = "Continue the run in --run-dir from its last checkpoint.")
+        boolean resume;
+        @Option(names = "--tokenizer", defaultValue = "LETTERS_AND_SPACE", description = "LETTERS_AND_SPACE, CHARACTERS or WORDS (default: ${DEFAULT-VALUE}).")
+        TextLanguageModel.TokenizerKind tokenizer;
+        @Option(names = "--cell", defaultValue = "LSTM", description = "LSTM or GRU (default: ${DEFAULT-VALUE}).")
+        CellType cell;
+        @Option(names = "--embedding", defaultValue = "0", description = "Embedding size; 0 for one-hot input (default: ${DEFAULT-VALUE}).")
+        int embedding;
+        @Option(names = "--hidden", defaultValue = "256") int hidden;
+        @Option(names = "--layers", defaultValue = "1") int layers;
+        @Option(names = "--dropout", defaultValue = "0") float dropout;
+        @Option(names = "--gate-activation", defaultValue = "SIGMOID") GateActivation gateActivation;
+        @Option(names = "--candidate-activation", defaultValue = "TANH") GateActivation candidateActivation;
+        @Option(names = "--time-gate", description = "Add the extra gate on the input gate (explicit cells).") boolean timeGate;
+        @Option(names = "--batch", defaultValue = "32") int batch;
+        @Option(names = "--steps", defaultValue = "35") int steps;
+        @Option(names = "--epochs", defaultValue = "500") int epochs;
+        @Option(names = "--optimizer", defaultValue = "SGD") LanguageModelTrainer.OptimizerKind optimizer;
+        @Option(names = "--lr", defaultValue = "1") float lr;
+        @Option(names = "--clip", defaultValue = "1", description = "Global gradient-norm clip; 0 for none (default: ${DEFAULT-VALUE}).") float clip;
+        @Option(names = "--random-windows", description = "Random windows instead of sequential ones with carried state.") boolean random;
+        @Option(names = "--held-out", defaultValue = "0.1", description = "Fraction at the end of the text held out (default: ${DEFAULT-VALUE}).") double heldOut;
+        @Option(names = "--max-vocab", defaultValue = "0") int maxVocab;
+        @Option(names = "--checkpoint-every", defaultValue = "0", description = "Checkpoint every N steps (needs --run-dir).") int checkpointEvery;
+        @Option(names = "--seed", defaultValue = "42") long seed;
+        @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
+        @Option(names = "--sample", defaultValue = "time traveller", description = "Prefix to continue after training.") String sample;
+
+        @Override
+        public Integer call() throws Exception {
+            Path file = DataFiles.resolve(dataDir, text);
+            LanguageModelTrainer trainer = LanguageModelTrainer.builder()
+                    .setTextFile(file)
+                    .optTokenizer(tokenizer)
+                    .optCell(cell)
+                    .optEmbeddingSize(embedding)
+                    .optHiddenSize(hidden)
+                    .optNumLayers(layers)
+                    .optDropout(dropout)
+                    .optGateActivation(gateActivation)
+                    .optCandidateActivation(candidateActivation)
+                    .optTimeGate(timeGate)
+                    .optBatchSize(batch)
+                    .optNumSteps(steps)
+                    .optEpochs(epochs)
+                    .optOptimizer(optimizer)
+                    .optLearningRate(lr)
+                    .optClipping(clip > 0 ? GradientClipping.byGlobalNorm(clip) : GradientClipping.none())
+                    .optMode(random ? LanguageModelBatches.Mode.RANDOM : LanguageModelBatches.Mode.SEQUENTIAL)
+                    .optHeldOutFraction(heldOut)
+                    .optMaxVocabulary(maxVocab)
+                    .optRunDirectory(runDir)
+                    .optResume(resume)
+                    .optCheckpointEverySteps(checkpointEvery)
+                    .optSeed(seed)
+                    .optProgressBar(!noProgress)
+                    .build();
+            LanguageModelTrainer.Report report = trainer.train();
+            try (TextLanguageModel lm = report.model()) {
+                Provenance provenance = Provenance.builder()
+                        .setConfig(lm.configJson())
+                        .addDataFile(file)
+                        .optEngine(Engines.configuredName())
+                        .addExtra("command", "lm train " + String.join(" ", commandLine()))
+                        .build();
+                lm.save(out, provenance);
+                System.out.printf("train perplexity %.3f, held-out perplexity %.3f (%d train tokens, %d held out, %d unknown), %.0f tokens/s, %.1f s%n",
+                        report.trainPerplexity(), report.heldOutPerplexity(), report.trainTokens(), report.heldOutTokens(),
+                        report.unknownTokens(), report.training().unitsPerSecond(), report.seconds());
+                System.out.println("saved " + out);
+                if (!sample.isEmpty()) {
+                    System.out.println("greedy: " + lm.generate(sample, 50, Sampler.greedy()));
+                }
+            }
+            return 0;
+        }
+
+        private java.util.List<String> commandLine() {
+            return spec.commandLine().getParseResult().originalArgs();
+        }
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+    }
+
+    /** Loads a bundle and continues a prefix. */
+    @Command(name = "generate", mixinStandardHelpOptions = true, description = "Continue a prefix with a saved model.")
+    static final class Generate implements Callable<Integer> {
+        @Option(names = "--model", required = true) Path model;
+        @Option(names = "--length", defaultValue = "50", description = "Tokens to generate (default: ${DEFAULT-VALUE}).") int length;
+        @Option(names = "--temperature", defaultValue = "0", description = "0 for greedy, else sampling temperature.") double temperature;
+        @Option(names = "--top-k", defaultValue = "0", description = "Sample among the k most likely tokens; 0 for all.") int topK;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Parameters(arity = "1..*", description = "Prefixes to continue.") java.util.List<String> prefixes;
+
+        @Override
+        public Integer call() throws Exception {
+            try (TextLanguageModel lm = TextLanguageModel.load(model)) {
+                for (String prefix : prefixes) {
+                    Sampler sampler = temperature == 0 ? Sampler.greedy() : Sampler.sampling(temperature, topK, seed);
+                    System.out.println(lm.generate(prefix, length, sampler));
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** Perplexity of a saved model on a text file. */
+    @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Perplexity of a saved model on a text.")
+    static final class Evaluate implements Callable<Integer> {
+        @Option(names = "--model", required = true) Path model;
+        @Option(names = "--data-dir") Path dataDir;
+        @Option(names = "--text", required = true) String text;
+        @Option(names = "--batch", defaultValue = "10") int batch;
+        @Option(names = "--steps", defaultValue = "35") int steps;
+
+        @Override
+        public Integer call() throws Exception {
+            Path file = DataFiles.resolve(dataDir, text);
+            try (TextLanguageModel lm = TextLanguageModel.load(model)) {
+                dev.seqtoolkit.core.text.EncodeStats stats = new dev.seqtoolkit.core.text.EncodeStats();
+                int[] ids = lm.encode(dev.seqtoolkit.core.text.TextFiles.readString(file), stats);
+                System.out.printf("perplexity %.3f over %d tokens (%d unknown)%n", lm.perplexity(ids, batch, steps), ids.length, stats.unknown());
+            }
+            return 0;
+        }
+    }
+}
