@@ -1,6 +1,7 @@
 package dev.seqtoolkit.core.lm;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.seqtoolkit.core.nn.CellType;
@@ -80,6 +81,7 @@ public record LanguageModelConfig(
     }
 
     /** True when the cell deviates from the standard equations and needs explicit cells. */
+    @JsonIgnore
     public boolean isVariant() {
         return gateActivation != GateActivation.SIGMOID
                 || candidateActivation != GateActivation.TANH
@@ -88,6 +90,7 @@ public record LanguageModelConfig(
     }
 
     /** Width of the vectors fed to the first recurrent layer. */
+    @JsonIgnore
     public int inputSize() {
         return embeddingSize == 0 ? vocabSize : embeddingSize;
     }

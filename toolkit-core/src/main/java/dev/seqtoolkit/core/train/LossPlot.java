@@ -28,16 +28,29 @@ final class LossPlot {
         List<Double> train = new ArrayList<>();
         List<Double> devEpochs = new ArrayList<>();
         List<Double> dev = new ArrayList<>();
+        // non-finite points (a diverging run) are left out: the chart cannot draw them
         for (TrainerState.EpochRecord r : history) {
-            epochs.add((double) r.epoch() + 1);
-            train.add(perplexity ? Math.exp(r.trainLoss()) : r.trainLoss());
+            double trainValue = perplexity ? Math.exp(r.trainLoss()) : r.trainLoss();
+            if (Double.isFinite(trainValue)) {
+                epochs.add((double) r.epoch() + 1);
+                train.add(trainValue);
+            }
             Double devLoss = r.dev() == null ? null : r.dev().get("loss");
-            if (devLoss != null) {
+            if (devLoss == null && r.dev() != null && r.dev().get("perplexity") != null) {
+                devLoss = Math.log(r.dev().get("perplexity"));
+            }
+            double devValue = devLoss == null ? Double.NaN : perplexity ? Math.exp(devLoss) : devLoss;
+            if (Double.isFinite(devValue)) {
                 devEpochs.add((double) r.epoch() + 1);
-                dev.add(perplexity ? Math.exp(devLoss) : devLoss);
+                dev.add(devValue);
             }
         }
-        chart.addSeries("train", epochs, train);
+        if (train.isEmpty() && dev.isEmpty()) {
+            return;
+        }
+        if (!train.isEmpty()) {
+            chart.addSeries("train", epochs, train);
+        }
         if (!dev.isEmpty()) {
             chart.addSeries("dev", devEpochs, dev);
         }
