@@ -28,6 +28,11 @@ public final class Engines {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        // DJL's own default (Engine.getInstance(), used inside DJL's Trainer) must be the same
+        // engine, also when a second engine is loaded into the same JVM.
+        if (System.getProperty("ai.djl.default_engine") == null) {
+            System.setProperty("ai.djl.default_engine", configuredName());
+        }
     }
 
     private Engines() {}

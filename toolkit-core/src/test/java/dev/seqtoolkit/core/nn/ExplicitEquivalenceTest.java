@@ -117,7 +117,7 @@ class ExplicitEquivalenceTest {
         List<float[]> result = new ArrayList<>();
         try (NDManager step = m.newSubManager()) {
             ParameterStore ps = new ParameterStore(step, false);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector gc = dev.seqtoolkit.core.engine.Engines.engine().newGradientCollector()) {
                 RecurrentOutput out = enc.forward(ps, x, lengths, null, true);
                 NDArray loss = out.output().mul(r).sum().add(out.state().h().mul(s).sum());
                 gc.backward(loss);

@@ -80,7 +80,7 @@ class TrainingAndEnginesTest {
             NDArray target, List<Pair<String, Parameter>> params, float lr) {
         try (NDManager batch = m.newSubManager()) {
             ParameterStore ps = new ParameterStore(batch, false);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector gc = dev.seqtoolkit.core.engine.Engines.engine().newGradientCollector()) {
                 NDArray x = emb.embed(ps, ids, true);
                 x.attach(batch);
                 RecurrentOutput out = enc.forward(ps, x, lengths, null, true);

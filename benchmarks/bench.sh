@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs a speed benchmark on each engine and, with --peer, the PyTorch peer of ../shared/peers in the
+# same run, printing one JSON line per engine and a summary table.
+#
+#   benchmarks/bench.sh [--peer] [--engines "PyTorch MXNet"] CASE [options]   CASE: charlm
+#   e.g. benchmarks/bench.sh --peer charlm --train-steps 400
+# Each JSON line is also appended to benchmarks/results/speed-<case>.jsonl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+peer=0
+engines="PyTorch MXNet"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --peer) peer=1; shift ;;
+    --engines) engines="$2"; shift 2 ;;
+    *) break ;;
+  esac
+done
+case_name="${1:?usage: benchmarks/bench.sh [--peer] [--engines LIST] CASE [options]}"; shift
+declare -A peer_case=([charlm]=a)
+mvn -q -B -ntp install -DskipTests
+mvn -q -B -ntp -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+cp="benchmarks/target/classes:$(cat benchmarks/target/bench.cp)"
+out="benchmarks/results/speed-${case_name}.jsonl"
+tmp=$(mktemp)
+if [ "$peer" = 1 ]; then
+  sh ../shared/peers/run_peer.sh --cases "${peer_case[$case_name]}" | grep '"case"' | tee -a "$tmp"
+fi
+for engine in $engines; do
+  java --add-modules jdk.incubator.vector -Xmx8g -Dai.djl.offline=true \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dtoolkit.engine="$engine" \
+    -cp "$cp" dev.seqtoolkit.bench.Bench "$case_name" "$@" 2>/dev/null | grep '^{' | tee -a "$tmp"
+done
+cat "$tmp" >> "$out"
+/usr/bin/python3 ../shared/peers/summarize.py "$tmp" 2>/dev/null || true
+rm -f "$tmp"
