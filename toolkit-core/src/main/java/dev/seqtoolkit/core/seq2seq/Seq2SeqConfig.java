@@ -119,7 +119,7 @@ public record Seq2SeqConfig(
     public Seq2SeqConfig {
         positive("sourceVocabSize", sourceVocabSize);
         positive("targetVocabSize", targetVocabSize);
-        if (targetVocabSize <= 3) {
+        if (targetVocabSize <= 4) {
             throw new IllegalArgumentException(
                     "targetVocabSize must exceed the 4 reserved ids (pad, unk, bos, eos), got " + targetVocabSize);
         }

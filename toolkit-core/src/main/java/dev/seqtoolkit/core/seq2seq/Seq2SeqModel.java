@@ -13,6 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import dev.seqtoolkit.core.attention.AbstractAttention;
 import dev.seqtoolkit.core.attention.AdditiveAttention;
@@ -133,6 +134,18 @@ public final class Seq2SeqModel extends AbstractBlock {
                 .build());
     }
 
+    /**
+     * A new model with Xavier-initialised weights (zero biases), ready to train.
+     *
+     * @param manager where the parameters live
+     */
+    public static Seq2SeqModel create(Seq2SeqConfig config, NDManager manager) {
+        Seq2SeqModel model = new Seq2SeqModel(config);
+        model.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+        model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1), new Shape(1, 1));
+        return model;
+    }
+
     private static Parameter weight(String name, Shape shape) {
         return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(shape).build();
     }
@@ -217,7 +230,12 @@ public final class Seq2SeqModel extends AbstractBlock {
         NDManager caller = sourceIds.getManager();
         NDArray memory;
         RecurrentState initial;
-        NDArray mask = caller.create(maskValues, new Shape(batch, srcLen));
+        NDArray mask;
+        try (NDArray host = caller.create(maskValues, new Shape(batch, srcLen))) {
+            // an engine-made copy: an array created from host memory may borrow it (PyTorch), and the
+            // attention keeps the mask for the backward pass after this method's arrays are closed
+            mask = host.duplicate();
+        }
         try (NDManager scope = caller.newSubManager()) {
             sourceIds.tempAttach(scope);
             sourceLengths.tempAttach(scope);
