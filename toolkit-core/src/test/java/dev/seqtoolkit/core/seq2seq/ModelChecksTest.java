@@ -3,6 +3,7 @@ package dev.seqtoolkit.core.seq2seq;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -158,13 +159,13 @@ class ModelChecksTest {
         Batch batch = batch();
         try (NDManager other = Engines.newManager()) {
             Seq2SeqModel loaded = Seq2SeqBundle.load(bundle, other);
-            List<Pair<String, Parameter>> saved = model.getParameters();
-            List<Pair<String, Parameter>> read = loaded.getParameters();
+            ParameterList saved = model.getParameters();
+            ParameterList read = loaded.getParameters();
             assertEquals(saved.size(), read.size());
             for (int i = 0; i < saved.size(); i++) {
-                assertEquals(saved.get(i).getKey(), read.get(i).getKey());
-                Fixtures.assertClose(saved.get(i).getValue().getArray().toFloatArray(),
-                        read.get(i).getValue().getArray().toFloatArray(), 0f, name + ": " + saved.get(i).getKey());
+                assertEquals(saved.keyAt(i), read.keyAt(i));
+                Fixtures.assertClose(saved.valueAt(i).getArray().toFloatArray(),
+                        read.valueAt(i).getArray().toFloatArray(), 0f, name + ": " + saved.keyAt(i));
             }
             // same weights; the engines may round differently with other buffer alignment (seen: 2.4e-7)
             float[] expected = logProbs(model, batch, manager);
