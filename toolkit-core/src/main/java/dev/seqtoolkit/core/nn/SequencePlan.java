@@ -195,7 +195,10 @@ final class SequencePlan {
     /** {@code x} taken at {@code index} along {@code axis}; result in {@code x}'s manager. */
     static NDArray takeAlong(NDArray x, long[] index, int axis) {
         NDManager manager = x.getManager();
-        try (NDArray idx = manager.create(index)) {
+        // a copy made by the engine: an array created from host memory may borrow that memory (PyTorch),
+        // and autograd keeps the index for the backward pass after this handle is closed
+        try (NDArray host = manager.create(index);
+                NDArray idx = host.duplicate()) {
             NDIndex ndIndex = axis == 0 ? new NDIndex("{}", idx) : new NDIndex(":, {}", idx);
             return x.get(ndIndex);
         }
