@@ -20,8 +20,10 @@ import java.util.Objects;
  *
  * <p>A word that ends in BPE's continuation marker {@code @@} cannot be segmented reversibly and
  * becomes {@code <unk>}; so do subwords missing from the vocabulary (unseen characters). With
- * unknown-word replacement, an output {@code <unk>} becomes the source word whose subword received
- * the most attention at that step (Luong et al. 2015), copied as typed.
+ * unknown-word replacement (Luong et al. 2015, applied to subwords), an output {@code <unk>} becomes
+ * the source subword that received the most attention at that step, continuation marker included,
+ * so that a word of unseen characters copied piece by piece joins up again when BPE is removed; a
+ * source word that was {@code <unk>} as a whole is copied as typed.
  *
  * <p>Immutable and thread-safe (the tokenizer and BPE are).
  */
@@ -188,7 +190,8 @@ public final class TranslationPipeline {
     /**
      * The output subwords of decoded ids: stops at {@code <eos>}, drops {@code <pad>} and
      * {@code <bos>}; with {@code source} and {@code attention} given, each {@code <unk>} becomes the
-     * source word whose subword got the most attention at that step.
+     * source subword that got the most attention at that step (the whole word if that subword is
+     * itself {@code <unk>}).
      *
      * @param ids the decoded ids
      * @param attention per step, the attention over the source positions; or {@code null}
@@ -209,7 +212,8 @@ public final class TranslationPipeline {
             if (id == Vocabulary.UNK_ID && source != null && attention != null && step < attention.length) {
                 int position = argMax(attention[step], source.subwords().size());
                 if (position >= 0) {
-                    piece = source.words().get(source.wordOfSubword()[position]);
+                    String copied = source.subwords().get(position);
+                    piece = copied.equals(Vocabulary.UNK) ? source.words().get(source.wordOfSubword()[position]) : copied;
                 }
             }
             pieces.add(piece);

@@ -81,11 +81,16 @@ public final class Translator implements AutoCloseable {
         return new Translator(pipeline, model, config.withDecoding(decoding), saver, false);
     }
 
+    /** The search for these settings; the output limit is relative to the source only. */
     static DecodeStrategy strategy(TranslatorConfig.Decoding d, int nBest) {
+        int absolute = (int) Math.min(Integer.MAX_VALUE,
+                Math.ceil(d.maxLengthRatio() * TranslatorConfig.Pipeline.MAX_SOURCE_TOKENS_LIMIT) + d.maxLengthOffset());
         if (d.beamSize() == 1 && nBest == 1) {
-            return GreedySearch.builder().optMaxLengthRelative(d.maxLengthRatio(), d.maxLengthOffset()).build();
+            return GreedySearch.builder().optMaxLength(absolute)
+                    .optMaxLengthRelative(d.maxLengthRatio(), d.maxLengthOffset()).build();
         }
         return BeamSearch.builder()
+                .optMaxLength(absolute)
                 .optBeamSize(Math.max(d.beamSize(), nBest))
                 .optNBest(nBest)
                 .optLengthPenalty(d.lengthPenalty())

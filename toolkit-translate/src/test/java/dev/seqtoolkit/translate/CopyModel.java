@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stateless fake translation model: at step {@code t} it gives the target id that has the same
  * string as source subword {@code t} probability {@code 0.7} (or {@code <unk>} when the target
  * vocabulary lacks it), and {@code <eos>} probability 0.9 once the source is used up; the rest is
- * spread evenly. Attention is one-hot on source position {@code min(t, len - 1)}. Everything lives
+ * spread evenly, except that {@code <eos>} gets only {@code 1e-6} before the source is used up. Attention is one-hot on source position {@code min(t, len - 1)}. Everything lives
  * in the state, so concurrent calls on different states are safe; counters record calls.
  */
 final class CopyModel implements StepModel {
@@ -99,6 +99,9 @@ final class CopyModel implements StepModel {
                 lp[r * vocab + v] = v == Vocabulary.PAD_ID || v == Vocabulary.BOS_ID ? Float.NEGATIVE_INFINITY : rest;
             }
             lp[r * vocab + best] = (float) Math.log(p);
+            if (t < src.length) {
+                lp[r * vocab + Vocabulary.EOS_ID] = (float) Math.log(1e-6);
+            }
             att[r * width + Math.min(t, src.length - 1)] = 1f;
             next[r] = t + 1;
         }
