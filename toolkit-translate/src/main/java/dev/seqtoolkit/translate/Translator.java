@@ -20,19 +20,20 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Translates text with a {@link TranslationPipeline} (text to ids and back) and a {@link StepModel}
  * (the network seen one target step at a time), searched greedily or with a beam as the
  * {@link TranslatorConfig.Decoding} settings say.
  *
- * <p><b>Threads.</b> A translator is immutable and safe to call from many threads at once: the
- * pipeline is thread-safe, the search strategies keep no state between calls, and every call
- * encodes its own sentences into its own {@code DecoderState}, so the model's weights are only
- * read. The step model must allow concurrent {@code encode}/{@code step} calls on distinct states,
- * which the toolkit's DJL step model does (it runs inference only, each call in its own
- * {@code NDManager}). Concurrent calls are independent, not merged into one batch: for throughput
- * pass many sentences to {@link #translate(List)}.
+ * <p><b>Threads.</b> A translator is safe to call from many threads at once. The pipeline is
+ * thread-safe and the search strategies keep no state between calls. Step models are not (the DJL
+ * one keeps scratch state), so each call borrows one from a pool for the duration of its search:
+ * with {@link Builder#setModelFactory} a caller that finds none free gets a new one over the same
+ * read-only weights (up to {@link Builder#optMaxModels}); with {@link Builder#setModel} callers take
+ * turns. Every call encodes its sentences into its own {@code DecoderState}. Concurrent calls are
+ * not merged into one batch: for throughput pass many sentences to {@link #translate(List)}.
  *
  * <p><b>Bad input.</b> An empty or blank line translates to an empty string without running the
  * model. Unknown words become {@code <unk>} ids (and, with {@code replaceUnknown}, come back through
@@ -42,7 +43,8 @@ import java.util.Objects;
 public final class Translator implements AutoCloseable {
 
     private final TranslationPipeline pipeline;
-    private final StepModel model;
+    private final StepModelPool models;
+    private final int vocabSize;
     private final TranslatorConfig config;
     private final DecodeStrategy search;
     private final ModelSaver saver;
@@ -54,16 +56,17 @@ public final class Translator implements AutoCloseable {
         void save(Path directory, Translator translator) throws IOException;
     }
 
-    private Translator(TranslationPipeline pipeline, StepModel model, TranslatorConfig config, ModelSaver saver,
+    private Translator(TranslationPipeline pipeline, StepModelPool models, TranslatorConfig config, ModelSaver saver,
             boolean ownsModel) {
         this.pipeline = pipeline;
-        this.model = model;
+        this.models = models;
+        this.vocabSize = models.with(StepModel::vocabSize);
         this.config = config;
         this.saver = saver;
         this.ownsModel = ownsModel;
         this.search = strategy(config.decoding(), 1);
-        if (model.vocabSize() != pipeline.targetVocabulary().size()) {
-            throw new IllegalArgumentException("the model's target vocabulary has " + model.vocabSize()
+        if (vocabSize != pipeline.targetVocabulary().size()) {
+            throw new IllegalArgumentException("the model's target vocabulary has " + vocabSize
                     + " ids but the pipeline's has " + pipeline.targetVocabulary().size());
         }
     }
@@ -78,7 +81,7 @@ public final class Translator implements AutoCloseable {
      * close the model (close the original).
      */
     public Translator withDecoding(TranslatorConfig.Decoding decoding) {
-        return new Translator(pipeline, model, config.withDecoding(decoding), saver, false);
+        return new Translator(pipeline, models, config.withDecoding(decoding), saver, false);
     }
 
     /** The search for these settings; the output limit is relative to the source only. */
@@ -110,7 +113,7 @@ public final class Translator implements AutoCloseable {
         if (source.isEmpty()) {
             return "";
         }
-        return render(source, search.decode(model, List.of(source.ids())).get(0).get(0)).text();
+        return render(source, decode(search, source.ids()).get(0)).text();
     }
 
     /**
@@ -140,7 +143,7 @@ public final class Translator implements AutoCloseable {
             for (int k = from; k < to; k++) {
                 ids.add(sources.get(order[k]).ids());
             }
-            List<List<Hypothesis>> decoded = search.decode(model, ids);
+            List<List<Hypothesis>> decoded = models.with(m -> search.decode(m, ids));
             for (int k = from; k < to; k++) {
                 out.set(order[k], render(sources.get(order[k]), decoded.get(k - from).get(0)).text());
             }
@@ -175,7 +178,7 @@ public final class Translator implements AutoCloseable {
         if (source.isEmpty()) {
             return List.of();
         }
-        List<Hypothesis> hypotheses = strategy(config.decoding(), n).decode(model, List.of(source.ids())).get(0);
+        List<Hypothesis> hypotheses = decode(strategy(config.decoding(), n), source.ids());
         List<Translation> out = new ArrayList<>(hypotheses.size());
         for (Hypothesis h : hypotheses) {
             out.add(render(source, h));
@@ -196,11 +199,11 @@ public final class Translator implements AutoCloseable {
         if (source.isEmpty()) {
             return new AttentionMatrix(List.of(), List.of(), new float[0][]);
         }
-        Hypothesis h = search.decode(model, List.of(source.ids())).get(0).get(0);
+        Hypothesis h = decode(search, source.ids()).get(0);
         if (h.attention() == null) {
             throw new IllegalStateException("this translator's model reports no attention weights");
         }
-        int positions = model.attentionLength(source.ids());
+        int positions = models.with(m -> m.attentionLength(source.ids()));
         List<String> src = new ArrayList<>(source.subwords());
         while (src.size() < positions) {
             src.add(Vocabulary.EOS);
@@ -246,6 +249,10 @@ public final class Translator implements AutoCloseable {
         return new EvaluationResult(bleu, chrF, data.size(), seconds, hypotheses);
     }
 
+    private List<Hypothesis> decode(DecodeStrategy strategy, int[] ids) {
+        return models.with(m -> strategy.decode(m, List.of(ids))).get(0);
+    }
+
     private Translation render(TranslationPipeline.EncodedSource source, Hypothesis h) {
         List<String> pieces = pipeline.targetPieces(h.tokens(), h.attention(),
                 config.decoding().replaceUnknown() ? source : null);
@@ -275,16 +282,16 @@ public final class Translator implements AutoCloseable {
         return config;
     }
 
-    /** @return the step model */
-    public StepModel model() {
-        return model;
+    /** @return the number of step models made so far (at most one per concurrent caller) */
+    int stepModels() {
+        return models.size();
     }
 
-    /** Closes the model unless this translator is a {@link #withDecoding} view. */
+    /** Closes the step models unless this translator is a {@link #withDecoding} view. */
     @Override
     public void close() {
         if (ownsModel) {
-            model.close();
+            models.close();
         }
     }
 
@@ -292,6 +299,8 @@ public final class Translator implements AutoCloseable {
     public static final class Builder {
         private TranslationPipeline pipeline;
         private StepModel model;
+        private Supplier<? extends StepModel> factory;
+        private int maxModels = Runtime.getRuntime().availableProcessors();
         private TranslatorConfig config = TranslatorConfig.defaults();
         private ModelSaver saver;
 
@@ -303,9 +312,28 @@ public final class Translator implements AutoCloseable {
             return this;
         }
 
-        /** @param model the step model, owned (closed) by the translator (required) */
+        /**
+         * Sets one step model, owned (closed) by the translator; concurrent calls take turns using
+         * it. Either this or {@link #setModelFactory} is required.
+         */
         public Builder setModel(StepModel model) {
             this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /**
+         * Sets a factory of step models over the same weights: concurrent calls each borrow one,
+         * a new one is made when none is free, up to {@link #optMaxModels} (default: the number of
+         * processors). The translator closes them.
+         */
+        public Builder setModelFactory(Supplier<? extends StepModel> factory) {
+            this.factory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /** @param max the most step models a factory is asked for (at least 1) */
+        public Builder optMaxModels(int max) {
+            this.maxModels = max;
             return this;
         }
 
@@ -322,11 +350,19 @@ public final class Translator implements AutoCloseable {
 
         /** @return the translator */
         public Translator build() {
-            if (pipeline == null || model == null) {
-                throw new IllegalStateException("Translator.Builder: required "
-                        + (pipeline == null ? "setPipeline " : "") + (model == null ? "setModel" : ""));
+            if (pipeline == null || (model == null) == (factory == null)) {
+                throw new IllegalStateException("Translator.Builder: required setPipeline and exactly one of"
+                        + " setModel and setModelFactory" + (pipeline == null ? " (pipeline missing)" : "")
+                        + (model != null && factory != null ? " (both models given)" : "")
+                        + (model == null && factory == null ? " (model missing)" : ""));
             }
-            return new Translator(pipeline, model, config, saver, true);
+            StepModelPool pool = model != null ? new StepModelPool(model) : new StepModelPool(factory, maxModels);
+            try {
+                return new Translator(pipeline, pool, config, saver, true);
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
         }
     }
 }

@@ -14,13 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * string as source subword {@code t} probability {@code 0.7} (or {@code <unk>} when the target
  * vocabulary lacks it), and {@code <eos>} probability 0.9 once the source is used up; the rest is
  * spread evenly, except that {@code <eos>} gets only {@code 1e-6} before the source is used up. Attention is one-hot on source position {@code min(t, len - 1)}. Everything lives
- * in the state, so concurrent calls on different states are safe; counters record calls.
+ * in the state; counters record calls, open states and the most calls ever running at once (a
+ * translator must never use one step model from two threads at once).
  */
 final class CopyModel implements StepModel {
     final int[] map;
     final int vocab;
     final AtomicInteger encodes = new AtomicInteger();
     final AtomicInteger openStates = new AtomicInteger();
+    final AtomicInteger active = new AtomicInteger();
+    final AtomicInteger maxActive = new AtomicInteger();
 
     CopyModel(Vocabulary source, Vocabulary target) {
         this.vocab = target.size();
@@ -74,12 +77,31 @@ final class CopyModel implements StepModel {
 
     @Override
     public DecoderState encode(List<int[]> sourceIds) {
-        encodes.incrementAndGet();
-        return new State(sourceIds.toArray(new int[0][]), new int[sourceIds.size()]);
+        enter();
+        try {
+            encodes.incrementAndGet();
+            return new State(sourceIds.toArray(new int[0][]), new int[sourceIds.size()]);
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    private void enter() {
+        maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+        Thread.yield(); // widen the window in which an overlapping call would be seen
     }
 
     @Override
     public StepOutput step(DecoderState state, int[] previous) {
+        enter();
+        try {
+            return stepInside(state);
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    private StepOutput stepInside(DecoderState state) {
         State s = (State) state;
         if (s.closed) {
             throw new IllegalStateException("state used after close");

@@ -113,36 +113,57 @@ class TranslatorTest {
     }
 
     @Test
-    void concurrentCallsGiveTheSequentialResults() throws Exception {
-        List<String> sentences = Fixtures.side(Fixtures.pairs(40, 11), 0);
-        try (Translator t = Fixtures.copyTranslator(BEAM)) {
-            List<String> expected = t.translate(sentences);
-            List<List<Translation>> expectedNBest = new ArrayList<>();
-            for (String s : sentences) {
-                expectedNBest.add(t.translateNBest(s, 3));
+    void concurrentCallsGiveTheSequentialResultsAndNeverShareAStepModel() throws Exception {
+        TranslationPipeline p = Fixtures.copyPipeline();
+        List<CopyModel> made = Collections.synchronizedList(new ArrayList<>());
+        try (Translator pooled = Translator.builder().setPipeline(p).optMaxModels(3).setModelFactory(() -> {
+                    CopyModel m = new CopyModel(p.sourceVocabulary(), p.targetVocabulary());
+                    made.add(m);
+                    return m;
+                }).build()) {
+            hammer(pooled);
+            assertTrue(pooled.stepModels() <= 3 && pooled.stepModels() >= 1, "made " + pooled.stepModels());
+            for (CopyModel m : made) {
+                assertEquals(1, m.maxActive.get(), "a step model was used by two threads at once");
+                assertEquals(0, m.openStates.get());
             }
-            ExecutorService pool = Executors.newFixedThreadPool(6);
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int round = 0; round < 6; round++) {
-                    final int r = round;
-                    futures.add(pool.submit(() -> {
-                        for (int i = 0; i < sentences.size(); i++) {
-                            int k = (i + 7 * r) % sentences.size();
-                            assertEquals(expected.get(k), t.translate(sentences.get(k)));
-                            assertEquals(expectedNBest.get(k), t.translateNBest(sentences.get(k), 3));
-                        }
-                        assertEquals(expected, t.translate(sentences));
-                        return null;
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdownNow();
+        }
+        CopyModel single = new CopyModel(p.sourceVocabulary(), p.targetVocabulary());
+        try (Translator shared = Translator.builder().setPipeline(p).setModel(single).build()) {
+            hammer(shared);
+            assertEquals(1, single.maxActive.get(), "the single step model was used by two threads at once");
+            assertEquals(0, single.openStates.get());
+        }
+    }
+
+    /** Six threads translate, n-best and batch at once; each result must equal the sequential one. */
+    private static void hammer(Translator t) throws Exception {
+        List<String> sentences = Fixtures.side(Fixtures.pairs(30, 11), 0);
+        List<String> expected = t.translate(sentences);
+        List<List<Translation>> expectedNBest = new ArrayList<>();
+        for (String s : sentences) {
+            expectedNBest.add(t.translateNBest(s, 3));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int round = 0; round < 6; round++) {
+                final int r = round;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < sentences.size(); i++) {
+                        int k = (i + 7 * r) % sentences.size();
+                        assertEquals(expected.get(k), t.translate(sentences.get(k)));
+                        assertEquals(expectedNBest.get(k), t.translateNBest(sentences.get(k), 3));
+                    }
+                    assertEquals(expected, t.translate(sentences));
+                    return null;
+                }));
             }
-            assertEquals(0, ((CopyModel) t.model()).openStates.get());
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
