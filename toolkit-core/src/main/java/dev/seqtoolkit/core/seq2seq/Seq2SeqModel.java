@@ -1,0 +1,524 @@
+package dev.seqtoolkit.core.seq2seq;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.seqtoolkit.core.attention.AbstractAttention;
+import dev.seqtoolkit.core.attention.AdditiveAttention;
+import dev.seqtoolkit.core.attention.AttentionKeys;
+import dev.seqtoolkit.core.attention.AttentionResult;
+import dev.seqtoolkit.core.attention.DotAttention;
+import dev.seqtoolkit.core.attention.GeneralAttention;
+import dev.seqtoolkit.core.nn.CellState;
+import dev.seqtoolkit.core.nn.CellType;
+import dev.seqtoolkit.core.nn.Embedding;
+import dev.seqtoolkit.core.nn.GruCell;
+import dev.seqtoolkit.core.nn.LstmCell;
+import dev.seqtoolkit.core.nn.RecurrentCell;
+import dev.seqtoolkit.core.nn.RecurrentEncoder;
+import dev.seqtoolkit.core.nn.RecurrentOutput;
+import dev.seqtoolkit.core.nn.RecurrentState;
+import dev.seqtoolkit.core.nn.StackedWeights;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An attentional recurrent encoder-decoder (Bahdanau et al. 2015; Luong et al. 2015), configured by a
+ * {@link Seq2SeqConfig}.
+ *
+ * <pre>
+ *   encoder   source ids -> Embedding -> RecurrentEncoder (fused, bidirectional from two directions,
+ *             exact per-row lengths) -> memory (batch, srcLen, M), final states
+ *   bridge    final states of layer l -> decoder layer l: CONCAT [h_f; h_b], LINEAR tanh(W [h_f; h_b] + b)
+ *             or ZERO (with fewer or more decoder layers, every decoder layer reads the top encoder layer)
+ *   BAHDANAU  per step: context = attend(query = h_{t-1}); cells([e_t; context]); output = h_t
+ *   LUONG     h_t = cells(e_t [; output_{t-1} with input feeding]); context = attend(query = h_t);
+ *             output = tanh(W_c [context; h_t])
+ *   logits    output W_o^T + b_o   (W_o may be the target embedding)
+ * </pre>
+ *
+ * <p>Training ({@link #forwardTeacherForced}): LUONG without input feeding runs the decoder RNN over
+ * the whole target with the fused kernel and attends for all positions in one batched product;
+ * BAHDANAU and input feeding step explicit cells (weights stacked once per batch). The output layer
+ * runs once over all positions in every style.
+ *
+ * <p>As a DJL block: {@code [sourceIds (batch, srcLen), sourceLengths (batch), targetInput (batch,
+ * tgtLen)]} in, {@code [logits (batch, tgtLen, V), attention (batch, tgtLen, srcLen)]} out.
+ *
+ * <p>Parameters: children {@code source_embedding}, {@code target_embedding}, {@code encoder}, {@code
+ * bridge_h}/{@code bridge_c} (LINEAR), {@code attention}, {@code decoder_cell{l}} (stepping styles) or
+ * {@code decoder} (fused LUONG); own parameters {@code combine_weight (HD, M + HD)} (LUONG), {@code
+ * output_weight (V, HD)} (unless tied) and {@code output_bias (V)}.
+ */
+public final class Seq2SeqModel extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Seq2SeqConfig config;
+    private final Embedding sourceEmbedding;
+    private final Embedding targetEmbedding;
+    private final RecurrentEncoder encoder;
+    private final Linear bridgeH;
+    private final Linear bridgeC;
+    private final AbstractAttention attention;
+    private final RecurrentCell[] cells;
+    private final RecurrentEncoder decoderRnn;
+    private final Parameter combineWeight;
+    private final Parameter outputWeight;
+    private final Parameter outputBias;
+
+    public Seq2SeqModel(Seq2SeqConfig config) {
+        super(VERSION);
+        this.config = config;
+        int hd = config.decoderHiddenSize();
+        sourceEmbedding = addChildBlock("source_embedding", Embedding.builder()
+                .setVocabularySize(config.sourceVocabSize()).setEmbeddingSize(config.embeddingSize()).build());
+        targetEmbedding = addChildBlock("target_embedding", Embedding.builder()
+                .setVocabularySize(config.targetVocabSize()).setEmbeddingSize(config.embeddingSize()).build());
+        encoder = addChildBlock("encoder", RecurrentEncoder.builder()
+                .setCellType(config.cell())
+                .setStateSize(config.encoderHiddenSize())
+                .setNumLayers(config.encoderLayers())
+                .optBidirectional(config.bidirectional())
+                .optDropRate(config.dropout())
+                .build());
+        if (config.bridge() == Seq2SeqConfig.Bridge.LINEAR) {
+            bridgeH = addChildBlock("bridge_h", Linear.builder().setUnits(hd).build());
+            bridgeC = config.cell().hasCellState()
+                    ? addChildBlock("bridge_c", Linear.builder().setUnits(hd).build())
+                    : null;
+        } else {
+            bridgeH = null;
+            bridgeC = null;
+        }
+        attention = addChildBlock("attention", newAttention(config));
+        if (config.stepsInTraining()) {
+            cells = new RecurrentCell[config.decoderLayers()];
+            for (int l = 0; l < cells.length; l++) {
+                cells[l] = addChildBlock("decoder_cell" + l, newCell(config.cell(), hd));
+            }
+            decoderRnn = null;
+        } else {
+            cells = null;
+            decoderRnn = addChildBlock("decoder", RecurrentEncoder.builder()
+                    .setCellType(config.cell())
+                    .setStateSize(hd)
+                    .setNumLayers(config.decoderLayers())
+                    .optDropRate(config.dropout())
+                    .build());
+        }
+        combineWeight = config.decoderStyle() == Seq2SeqConfig.DecoderStyle.LUONG
+                ? addParameter(weight("combine_weight", new Shape(hd, config.memorySize() + hd)))
+                : null;
+        outputWeight = config.tieTargetEmbedding()
+                ? null
+                : addParameter(weight("output_weight", new Shape(config.targetVocabSize(), hd)));
+        outputBias = addParameter(Parameter.builder()
+                .setName("output_bias")
+                .setType(Parameter.Type.BIAS)
+                .optShape(new Shape(config.targetVocabSize()))
+                .build());
+    }
+
+    private static Parameter weight(String name, Shape shape) {
+        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(shape).build();
+    }
+
+    private static AbstractAttention newAttention(Seq2SeqConfig config) {
+        switch (config.attention()) {
+            case ADDITIVE:
+                return AdditiveAttention.builder()
+                        .setQueryDim(config.decoderHiddenSize())
+                        .setKeyDim(config.memorySize())
+                        .setHiddenDim(config.attentionHiddenSize())
+                        .build();
+            case DOT:
+                return DotAttention.builder().build();
+            case GENERAL:
+                return GeneralAttention.builder()
+                        .setQueryDim(config.decoderHiddenSize())
+                        .setKeyDim(config.memorySize())
+                        .build();
+            default:
+                throw new AssertionError(config.attention());
+        }
+    }
+
+    static RecurrentCell newCell(CellType type, int hidden) {
+        return type == CellType.LSTM
+                ? LstmCell.builder().setStateSize(hidden).build()
+                : GruCell.builder().setStateSize(hidden).build();
+    }
+
+    public Seq2SeqConfig config() {
+        return config;
+    }
+
+    /** The source embedding {@code (sourceVocab, E)}. */
+    public Embedding sourceEmbedding() {
+        return sourceEmbedding;
+    }
+
+    /** The target embedding {@code (targetVocab, E)}; the output weight too when tied. */
+    public Embedding targetEmbedding() {
+        return targetEmbedding;
+    }
+
+    /** The source encoder. */
+    public RecurrentEncoder encoder() {
+        return encoder;
+    }
+
+    /** The attention block. */
+    public AbstractAttention attention() {
+        return attention;
+    }
+
+    // ------------------------------------------------------------------------------------ encoder
+
+    /**
+     * Encodes a padded batch of sources.
+     *
+     * @param sourceIds {@code (batch, srcLen)} integer ids, padding after each row's length
+     * @param sourceLengths {@code (batch)} integer lengths in {@code [1, srcLen]} (read to the host)
+     * @return memory, mask, initial decoder state and attention keys, in {@code sourceIds}' manager
+     */
+    public Encoded encode(ParameterStore ps, NDArray sourceIds, NDArray sourceLengths, boolean training) {
+        Shape s = sourceIds.getShape();
+        if (s.dimension() != 2 || s.get(0) < 1 || s.get(1) < 1) {
+            throw new IllegalArgumentException("sourceIds must be (batch, srcLen) with batch, srcLen >= 1, got " + s);
+        }
+        long batch = s.get(0);
+        long srcLen = s.get(1);
+        if (!sourceLengths.getShape().equals(new Shape(batch))) {
+            throw new IllegalArgumentException(
+                    "sourceLengths must be (batch) = (" + batch + "), got " + sourceLengths.getShape()
+                            + " for sourceIds " + s);
+        }
+        int[] lengths = hostLengths(sourceLengths, srcLen);
+        boolean full = Arrays.stream(lengths).allMatch(l -> l == srcLen);
+        float[] maskValues = new float[(int) (batch * srcLen)];
+        for (int r = 0; r < batch; r++) {
+            Arrays.fill(maskValues, (int) (r * srcLen), (int) (r * srcLen + lengths[r]), 1f);
+        }
+        NDManager caller = sourceIds.getManager();
+        NDArray memory;
+        RecurrentState initial;
+        NDArray mask = caller.create(maskValues, new Shape(batch, srcLen));
+        try (NDManager scope = caller.newSubManager()) {
+            sourceIds.tempAttach(scope);
+            sourceLengths.tempAttach(scope);
+            NDArray x = dropout(sourceEmbedding.embed(ps, sourceIds, training), training); // (batch, srcLen, E)
+            RecurrentOutput out = encoder.forward(ps, x, full ? null : sourceLengths, null, training);
+            memory = out.output(); // (batch, srcLen, M), zero at padding
+            initial = bridge(ps, out.state(), batch, training); // (decoderLayers, batch, HD)
+            memory.attach(caller);
+            initial.h().attach(caller);
+            if (initial.c() != null) {
+                initial.c().attach(caller);
+            }
+        }
+        AttentionKeys keys = attention.precomputeKeys(ps, memory, training);
+        return new Encoded(memory, mask, initial, keys, lengths);
+    }
+
+    private static int[] hostLengths(NDArray sourceLengths, long srcLen) {
+        if (!sourceLengths.getDataType().isInteger()) {
+            throw new IllegalArgumentException("sourceLengths must be integers, got " + sourceLengths.getDataType());
+        }
+        int[] lengths;
+        try (NDArray converted = sourceLengths.toType(DataType.INT32, true)) {
+            lengths = converted.toIntArray();
+        }
+        for (int length : lengths) {
+            if (length < 1 || length > srcLen) {
+                throw new IllegalArgumentException(
+                        "sourceLengths must be in [1, " + srcLen + "] (srcLen), got " + Arrays.toString(lengths));
+            }
+        }
+        return lengths;
+    }
+
+    /**
+     * The decoder's initial state from the encoder's final states.
+     *
+     * @param finalState {@code (encoderLayers * dirs, batch, HE)}
+     * @return {@code (decoderLayers, batch, HD)}
+     */
+    private RecurrentState bridge(ParameterStore ps, RecurrentState finalState, long batch, boolean training) {
+        int hd = config.decoderHiddenSize();
+        if (config.bridge() == Seq2SeqConfig.Bridge.ZERO) {
+            NDManager m = finalState.h().getManager();
+            Shape shape = new Shape(config.decoderLayers(), batch, hd);
+            return new RecurrentState(m.zeros(shape), config.cell().hasCellState() ? m.zeros(shape) : null);
+        }
+        NDArray h = bridgeOne(ps, finalState.h(), bridgeH, batch, training);
+        NDArray c = config.cell().hasCellState() ? bridgeOne(ps, finalState.c(), bridgeC, batch, training) : null;
+        return new RecurrentState(h, c);
+    }
+
+    private NDArray bridgeOne(ParameterStore ps, NDArray states, Linear layer, long batch, boolean training) {
+        int encLayers = config.encoderLayers();
+        int dirs = config.encoderDirections();
+        int decLayers = config.decoderLayers();
+        NDArray perLayer = dirs == 1
+                ? states
+                : states.reshape(encLayers, dirs, batch, config.encoderHiddenSize())
+                        .transpose(0, 2, 1, 3)
+                        .reshape(encLayers, batch, config.memorySize()); // (encLayers, batch, M) = [h_f; h_b]
+        NDArray selected = perLayer;
+        if (decLayers != encLayers) {
+            NDArray top = perLayer.get(new NDIndex("{}:{}", encLayers - 1, encLayers)); // (1, batch, M)
+            NDList copies = new NDList();
+            for (int l = 0; l < decLayers; l++) {
+                copies.add(top);
+            }
+            selected = decLayers == 1 ? top : NDArrays.concat(copies, 0);
+        }
+        if (layer == null) {
+            return selected; // CONCAT: M == HD
+        }
+        return layer.forward(ps, new NDList(selected), training).singletonOrThrow().tanh();
+    }
+
+    // ------------------------------------------------------------------------------------ decoder
+
+    /**
+     * The decoder's explicit cells with their weights stacked, for {@link #step}. For the fused LUONG
+     * decoder the cells are copies of its weights (inference only).
+     *
+     * @param manager where the stacked weights (and copies) live; close the result when done
+     */
+    DecoderCells decoderCells(ParameterStore ps, NDManager manager, boolean training) {
+        Device device = manager.getDevice();
+        RecurrentCell[] use = cells;
+        NDManager owned = null;
+        if (use == null) {
+            if (training) {
+                throw new IllegalStateException("the fused LUONG decoder trains over the whole target, not per step");
+            }
+            owned = manager.newSubManager();
+            int hd = config.decoderHiddenSize();
+            use = new RecurrentCell[config.decoderLayers()];
+            for (int l = 0; l < use.length; l++) {
+                use[l] = newCell(config.cell(), hd);
+                use[l].initialize(owned, DataType.FLOAT32, new Shape(1, l == 0 ? config.embeddingSize() : hd));
+                use[l].weights().copyFrom(decoderRnn.weights(l, 0));
+            }
+        }
+        StackedWeights[] stacked = new StackedWeights[use.length];
+        for (int l = 0; l < use.length; l++) {
+            stacked[l] = use[l].stackWeights(ps, manager, device, training);
+        }
+        return new DecoderCells(use, stacked, owned);
+    }
+
+    /** Splits {@code (layers, rows, HD)} into one cell state per layer. */
+    static List<CellState> perLayer(RecurrentState state) {
+        int layers = (int) state.h().getShape().get(0);
+        List<CellState> list = new ArrayList<>(layers);
+        for (int l = 0; l < layers; l++) {
+            list.add(new CellState(state.h().get(l), state.c() == null ? null : state.c().get(l)));
+        }
+        return list;
+    }
+
+    /**
+     * One decoder step for all rows, with explicit cells. Results land in {@code embedded}'s manager
+     * (or those of the state arrays); the caller scopes them.
+     *
+     * @param embedded {@code (rows, E)} embedding of the previous token
+     * @param state each layer's state {@code (rows, HD)}
+     * @param feed the previous step's output {@code (rows, HD)} with input feeding, else null
+     * @param memory {@code (rows, srcLen, M)} encoder memory of the same rows
+     * @param keys the memory prepared by {@link #attention()}
+     * @param mask {@code (rows, srcLen)} source mask
+     */
+    DecoderStep step(ParameterStore ps, DecoderCells decoder, NDArray embedded, List<CellState> state, NDArray feed,
+            NDArray memory, AttentionKeys keys, NDArray mask, boolean training) {
+        int top = decoder.layers() - 1;
+        if (config.decoderStyle() == Seq2SeqConfig.DecoderStyle.BAHDANAU) {
+            NDArray query = state.get(top).h().expandDims(1); // (rows, 1, HD): previous hidden state
+            AttentionResult a = attention.attend(ps, query, keys, memory, mask, training);
+            NDArray context = a.context().squeeze(1); // (rows, M)
+            NDArray x = embedded.concat(context, 1); // (rows, E + M)
+            List<CellState> next = runCells(decoder, x, state, training);
+            return new DecoderStep(next, next.get(top).h(), a.weights().squeeze(1));
+        }
+        NDArray x = feed == null ? embedded : embedded.concat(feed, 1); // (rows, E [+ HD])
+        List<CellState> next = runCells(decoder, x, state, training);
+        NDArray h = next.get(top).h(); // (rows, HD)
+        AttentionResult a = attention.attend(ps, h.expandDims(1), keys, memory, mask, training);
+        NDArray output = combine(ps, a.context().squeeze(1), h, training); // (rows, HD)
+        return new DecoderStep(next, output, a.weights().squeeze(1));
+    }
+
+    private List<CellState> runCells(DecoderCells decoder, NDArray x, List<CellState> state, boolean training) {
+        List<CellState> next = new ArrayList<>(decoder.layers());
+        for (int l = 0; l < decoder.layers(); l++) {
+            CellState s = decoder.cell(l).step(decoder.weights(l), x, state.get(l));
+            next.add(s);
+            x = l + 1 < decoder.layers() ? dropout(s.h(), training) : s.h();
+        }
+        return next;
+    }
+
+    /** LUONG's attentional vector {@code tanh(W_c [context; h])}: {@code (..., M), (..., HD) -> (..., HD)}. */
+    private NDArray combine(ParameterStore ps, NDArray context, NDArray h, boolean training) {
+        Shape hs = h.getShape();
+        int last = hs.dimension() - 1;
+        NDArray joined = context.concat(h, last).reshape(-1, config.memorySize() + config.decoderHiddenSize());
+        NDArray w = ps.getValue(combineWeight, h.getDevice(), training); // (HD, M + HD)
+        return Linear.linear(joined, w).singletonOrThrow().tanh().reshape(hs);
+    }
+
+    /** The output layer: {@code (..., HD) -> (..., V)}. */
+    NDArray project(ParameterStore ps, NDArray outputs, boolean training) {
+        Shape s = outputs.getShape();
+        Device device = outputs.getDevice();
+        NDArray w = outputWeight == null
+                ? ps.getValue(targetEmbedding.getParameters().get("embedding"), device, training) // (V, E == HD)
+                : ps.getValue(outputWeight, device, training); // (V, HD)
+        NDArray b = ps.getValue(outputBias, device, training);
+        NDArray flat = outputs.reshape(-1, config.decoderHiddenSize());
+        NDArray logits = Linear.linear(flat, w, b).singletonOrThrow(); // (n, V)
+        return logits.reshape(s.slice(0, s.dimension() - 1).addAll(new Shape(config.targetVocabSize())));
+    }
+
+    NDArray dropout(NDArray x, boolean training) {
+        return training && config.dropout() > 0f ? Dropout.dropout(x, config.dropout(), true).singletonOrThrow() : x;
+    }
+
+    /**
+     * Teacher-forced forward: the logits of every target position given the true previous tokens.
+     *
+     * @param sourceIds {@code (batch, srcLen)} integer ids
+     * @param sourceLengths {@code (batch)} integer lengths in {@code [1, srcLen]}
+     * @param targetInput {@code (batch, tgtLen)} decoder input {@code <bos> y}, padded
+     * @return logits {@code (batch, tgtLen, V)} and attention {@code (batch, tgtLen, srcLen)}, in
+     *     {@code sourceIds}' manager
+     */
+    public Seq2SeqOutput forwardTeacherForced(ParameterStore ps, NDArray sourceIds, NDArray sourceLengths,
+            NDArray targetInput, boolean training) {
+        Shape t = targetInput.getShape();
+        if (t.dimension() != 2 || t.get(0) != sourceIds.getShape().get(0) || t.get(1) < 1) {
+            throw new IllegalArgumentException("targetInput must be (batch, tgtLen) with the batch of sourceIds "
+                    + sourceIds.getShape() + " and tgtLen >= 1, got " + t);
+        }
+        NDManager caller = sourceIds.getManager();
+        try (NDManager scope = caller.newSubManager()) {
+            sourceIds.tempAttach(scope);
+            sourceLengths.tempAttach(scope);
+            targetInput.tempAttach(scope);
+            Encoded encoded = encode(ps, sourceIds, sourceLengths, training);
+            NDArray embedded = dropout(targetEmbedding.embed(ps, targetInput, training), training); // (batch, T, E)
+            NDArray outputs;
+            NDArray weights;
+            if (cells == null) {
+                // LUONG, fused: the decoder RNN over the whole target, attention for all positions at once
+                RecurrentOutput rnn = decoderRnn.forward(ps, embedded, null, encoded.initialState(), training);
+                NDArray h = rnn.output(); // (batch, T, HD)
+                AttentionResult a = attention.attend(
+                        ps, h, encoded.keys(), encoded.memory(), encoded.sourceMask(), training);
+                outputs = combine(ps, a.context(), h, training); // (batch, T, HD)
+                weights = a.weights(); // (batch, T, srcLen)
+            } else {
+                DecoderCells decoder = decoderCells(ps, scope, training);
+                List<CellState> state = perLayer(encoded.initialState());
+                NDArray feed = config.inputFeeding()
+                        ? scope.zeros(new Shape(t.get(0), config.decoderHiddenSize()))
+                        : null;
+                NDList outs = new NDList();
+                NDList atts = new NDList();
+                for (long i = 0; i < t.get(1); i++) {
+                    NDArray e = embedded.get(new NDIndex(":, {}", i)); // (batch, E)
+                    DecoderStep step = step(ps, decoder, e, state, feed,
+                            encoded.memory(), encoded.keys(), encoded.sourceMask(), training);
+                    state = step.state();
+                    feed = config.inputFeeding() ? step.output() : null;
+                    outs.add(step.output());
+                    atts.add(step.attention());
+                }
+                outputs = stack(outs); // (batch, T, HD)
+                weights = stack(atts); // (batch, T, srcLen)
+            }
+            NDArray logits = project(ps, dropout(outputs, training), training); // (batch, T, V)
+            logits.attach(caller);
+            weights.attach(caller);
+            return new Seq2SeqOutput(logits, weights);
+        }
+    }
+
+    /** Stacks {@code (batch, d)} arrays on axis 1; one array is expanded (NDArrays.concat of one loses gradients). */
+    private static NDArray stack(NDList arrays) {
+        return arrays.size() == 1 ? arrays.get(0).expandDims(1) : NDArrays.stack(arrays, 1);
+    }
+
+    // ------------------------------------------------------------------------------------ block
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (inputs.size() != 3) {
+            throw new IllegalArgumentException(
+                    "Seq2SeqModel expects [sourceIds, sourceLengths, targetInput], got " + inputs.size() + " arrays");
+        }
+        return forwardTeacherForced(ps, inputs.get(0), inputs.get(1), inputs.get(2), training).toList();
+    }
+
+    /** Inputs {@code [(batch, srcLen), (batch), (batch, tgtLen)]}. */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        Shape src = inputs[0];
+        Shape tgt = inputs[2];
+        return new Shape[] {
+            new Shape(tgt.get(0), tgt.get(1), config.targetVocabSize()), new Shape(tgt.get(0), tgt.get(1), src.get(1))
+        };
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        if (inputShapes.length != 3) {
+            throw new IllegalArgumentException(
+                    "Seq2SeqModel initializes from [(batch, srcLen), (batch), (batch, tgtLen)], got "
+                            + inputShapes.length + " shapes");
+        }
+        Shape src = inputShapes[0];
+        Shape tgt = inputShapes[2];
+        long batch = src.get(0);
+        int hd = config.decoderHiddenSize();
+        int m = config.memorySize();
+        sourceEmbedding.initialize(manager, dataType, src);
+        targetEmbedding.initialize(manager, dataType, tgt);
+        encoder.initialize(manager, dataType, new Shape(batch, src.get(1), config.embeddingSize()));
+        Shape bridgeIn = new Shape(config.decoderLayers(), batch, m);
+        if (bridgeH != null) {
+            bridgeH.initialize(manager, dataType, bridgeIn);
+        }
+        if (bridgeC != null) {
+            bridgeC.initialize(manager, dataType, bridgeIn);
+        }
+        Shape memory = new Shape(batch, src.get(1), m);
+        attention.initialize(manager, dataType, new Shape(batch, 1, hd), memory, memory);
+        if (cells != null) {
+            for (int l = 0; l < cells.length; l++) {
+                cells[l].initialize(manager, dataType, new Shape(batch, l == 0 ? config.decoderInputSize() : hd));
+            }
+        } else {
+            decoderRnn.initialize(manager, dataType, new Shape(batch, tgt.get(1), config.embeddingSize()));
+        }
+    }
+}
