@@ -49,6 +49,8 @@ public final class Translator implements AutoCloseable {
     private final DecodeStrategy search;
     private final ModelSaver saver;
     private final boolean ownsModel;
+    private final AutoCloseable resource;
+    private final TranslatorTraining.Report report;
 
     /** Writes a translator's model into a bundle; supplied by whoever built the model. */
     @FunctionalInterface
@@ -57,8 +59,10 @@ public final class Translator implements AutoCloseable {
     }
 
     private Translator(TranslationPipeline pipeline, StepModelPool models, TranslatorConfig config, ModelSaver saver,
-            boolean ownsModel) {
+            boolean ownsModel, AutoCloseable resource, TranslatorTraining.Report report) {
         this.pipeline = pipeline;
+        this.resource = resource;
+        this.report = report;
         this.models = models;
         this.vocabSize = models.with(StepModel::vocabSize);
         this.config = config;
@@ -81,7 +85,7 @@ public final class Translator implements AutoCloseable {
      * close the model (close the original).
      */
     public Translator withDecoding(TranslatorConfig.Decoding decoding) {
-        return new Translator(pipeline, models, config.withDecoding(decoding), saver, false);
+        return new Translator(pipeline, models, config.withDecoding(decoding), saver, false, null, report);
     }
 
     /** The search for these settings; the output limit is relative to the source only. */
@@ -291,8 +295,56 @@ public final class Translator implements AutoCloseable {
     @Override
     public void close() {
         if (ownsModel) {
-            models.close();
+            try {
+                models.close();
+            } finally {
+                if (resource != null) {
+                    try {
+                        resource.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot release the translator's model", e);
+                    }
+                }
+            }
         }
+    }
+
+    /**
+     * Trains a translator (see {@link TranslatorConfig} for every setting): reads the parallel
+     * files strictly (invalid UTF-8 fails naming file and line; different line counts fail naming
+     * both files and counts), learns BPE and vocabularies from the training pair, trains the model
+     * with a progress bar, evaluates dev loss and greedy dev BLEU every epoch and stops early as
+     * configured.
+     *
+     * @param runDirectory where checkpoints, {@code metrics.jsonl} and {@code loss.png} go; or null
+     * @return the trained translator (close it)
+     */
+    public static Translator train(TranslatorConfig config, Path trainSource, Path trainTarget, Path devSource,
+            Path devTarget, Path runDirectory) throws IOException {
+        return train(config, trainSource, trainTarget, devSource, devTarget, runDirectory, true);
+    }
+
+    /** As {@link #train(TranslatorConfig, Path, Path, Path, Path, Path)}, with or without the progress bar. */
+    public static Translator train(TranslatorConfig config, Path trainSource, Path trainTarget, Path devSource,
+            Path devTarget, Path runDirectory, boolean progressBar) throws IOException {
+        return TranslatorTraining.train(config, trainSource, trainTarget, devSource, devTarget, runDirectory,
+                progressBar);
+    }
+
+    /**
+     * Loads a translator saved by {@link #save}, on the configured engine.
+     *
+     * @throws IOException naming what is wrong: no such directory, no manifest, a missing, truncated
+     *     or modified file, not a translation model, an invalid config or vocabulary, or parameters
+     *     that do not fit
+     */
+    public static Translator load(Path bundle) throws IOException {
+        return TranslatorBundle.load(bundle);
+    }
+
+    /** @return what training reported, if this translator was trained in this process */
+    public java.util.Optional<dev.seqtoolkit.core.train.TrainingResult> trainingResult() {
+        return java.util.Optional.ofNullable(report).map(TranslatorTraining.Report::training);
     }
 
     /** Builder: {@code setPipeline} and {@code setModel} are required. */
@@ -303,6 +355,8 @@ public final class Translator implements AutoCloseable {
         private int maxModels = Runtime.getRuntime().availableProcessors();
         private TranslatorConfig config = TranslatorConfig.defaults();
         private ModelSaver saver;
+        private AutoCloseable resource;
+        private TranslatorTraining.Report report;
 
         Builder() {}
 
@@ -343,6 +397,16 @@ public final class Translator implements AutoCloseable {
             return this;
         }
 
+        Builder optResource(AutoCloseable resource) {
+            this.resource = resource;
+            return this;
+        }
+
+        Builder optTrainingReport(TranslatorTraining.Report report) {
+            this.report = report;
+            return this;
+        }
+
         Builder optSaver(ModelSaver saver) {
             this.saver = saver;
             return this;
@@ -358,7 +422,7 @@ public final class Translator implements AutoCloseable {
             }
             StepModelPool pool = model != null ? new StepModelPool(model) : new StepModelPool(factory, maxModels);
             try {
-                return new Translator(pipeline, pool, config, saver, true);
+                return new Translator(pipeline, pool, config, saver, true, resource, report);
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;

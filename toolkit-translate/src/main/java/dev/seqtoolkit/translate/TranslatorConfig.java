@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqtoolkit.core.io.AtomicFiles;
+import dev.seqtoolkit.core.seq2seq.Seq2SeqConfig;
 import dev.seqtoolkit.core.text.TextFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -24,42 +27,104 @@ import java.util.Objects;
  * or a bad value fails naming the field.
  *
  * @param pipeline text preparation
+ * @param model the network: a {@link Seq2SeqConfig} JSON object without the two vocabulary sizes,
+ *     which training fills in from the learned vocabularies; absent fields take Seq2SeqConfig's
+ *     defaults, and the section's default is {@link #defaultModel()}
  * @param training training settings
  * @param decoding decoding defaults
  */
-public record TranslatorConfig(Pipeline pipeline, Training training, Decoding decoding) {
+public record TranslatorConfig(Pipeline pipeline, ObjectNode model, Training training, Decoding decoding) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.INDENT_OUTPUT);
+    /** Reads Seq2SeqConfig, whose absent primitive fields take their defaults. */
+    static final ObjectMapper MODEL_JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** Fills absent sections with their defaults. */
+    /** Fills absent sections with their defaults and checks the model section. */
     public TranslatorConfig {
         pipeline = pipeline == null ? Pipeline.defaults() : pipeline;
+        model = model == null ? defaultModel() : model.deepCopy();
+        modelConfig(model, 5, 5); // checks every field, naming it
         training = training == null ? Training.defaults() : training;
         decoding = decoding == null ? Decoding.defaults() : decoding;
     }
 
     /** @return a config with every default */
     public static TranslatorConfig defaults() {
-        return new TranslatorConfig(null, null, null);
+        return new TranslatorConfig(null, null, null, null);
+    }
+
+    /**
+     * The default network for Multi30k-sized data: 256-wide embeddings, a bidirectional LSTM
+     * encoder of 256 per direction, an LSTM decoder of 512 with additive (Bahdanau) attention of
+     * 256, dropout 0.2 and label smoothing 0.1.
+     */
+    public static ObjectNode defaultModel() {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("embeddingSize", 256);
+        node.put("encoderHiddenSize", 256);
+        node.put("decoderHiddenSize", 512);
+        node.put("attention", "ADDITIVE");
+        node.put("attentionHiddenSize", 256);
+        node.put("dropout", 0.2);
+        node.put("labelSmoothing", 0.1);
+        return node;
+    }
+
+    /** @return a copy of the model section */
+    @Override
+    public ObjectNode model() {
+        return model.deepCopy();
+    }
+
+    /**
+     * The network's config for the given vocabulary sizes.
+     *
+     * @throws IllegalArgumentException naming the {@code model.} field that is wrong
+     */
+    public Seq2SeqConfig modelConfig(int sourceVocabSize, int targetVocabSize) {
+        return modelConfig(model, sourceVocabSize, targetVocabSize);
+    }
+
+    private static Seq2SeqConfig modelConfig(ObjectNode model, int sourceVocabSize, int targetVocabSize) {
+        for (String field : List.of("sourceVocabSize", "targetVocabSize")) {
+            if (model.has(field)) {
+                throw new IllegalArgumentException("model." + field
+                        + " is set from the learned vocabulary; leave it out of the translator config");
+            }
+        }
+        ObjectNode full = model.deepCopy();
+        full.put("sourceVocabSize", sourceVocabSize);
+        full.put("targetVocabSize", targetVocabSize);
+        try {
+            return MODEL_JSON.treeToValue(full, Seq2SeqConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("model: " + describe(e), e);
+        }
+    }
+
+    /** @return a copy with another model section */
+    public TranslatorConfig withModel(ObjectNode m) {
+        return new TranslatorConfig(pipeline, m, training, decoding);
     }
 
     /** @return a copy with another pipeline section */
     public TranslatorConfig withPipeline(Pipeline p) {
-        return new TranslatorConfig(p, training, decoding);
+        return new TranslatorConfig(p, model, training, decoding);
     }
 
     /** @return a copy with another training section */
     public TranslatorConfig withTraining(Training t) {
-        return new TranslatorConfig(pipeline, t, decoding);
+        return new TranslatorConfig(pipeline, model, t, decoding);
     }
 
     /** @return a copy with another decoding section */
     public TranslatorConfig withDecoding(Decoding d) {
-        return new TranslatorConfig(pipeline, training, d);
+        return new TranslatorConfig(pipeline, model, training, d);
     }
 
     /**
@@ -265,8 +330,9 @@ public record TranslatorConfig(Pipeline pipeline, Training training, Decoding de
 
     @JsonCreator
     static TranslatorConfig fromJson(@JsonProperty("pipeline") Pipeline pipeline,
-            @JsonProperty("training") Training training, @JsonProperty("decoding") Decoding decoding) {
-        return new TranslatorConfig(pipeline, training, decoding);
+            @JsonProperty("model") ObjectNode model, @JsonProperty("training") Training training,
+            @JsonProperty("decoding") Decoding decoding) {
+        return new TranslatorConfig(pipeline, model, training, decoding);
     }
 
     /** @return this config as a JSON tree */
