@@ -1,0 +1,114 @@
+package dev.seqtoolkit.translate;
+
+import dev.seqtoolkit.core.decode.StepModel;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Lends step models to one caller at a time, since a step model (the DJL one included) is not
+ * thread-safe. With a factory, a caller that finds no idle model gets a new one, up to
+ * {@code maxModels}; otherwise it waits for one to come back. With a single given model every call
+ * waits its turn. Every model made is closed with the pool.
+ */
+final class StepModelPool implements AutoCloseable {
+    private final Supplier<? extends StepModel> factory;
+    private final int maxModels;
+    private final Deque<StepModel> idle = new ArrayDeque<>();
+    private final List<StepModel> all = new ArrayList<>();
+    private boolean closed;
+
+    /** A pool of exactly one model. */
+    StepModelPool(StepModel model) {
+        this.factory = null;
+        this.maxModels = 1;
+        all.add(model);
+        idle.push(model);
+    }
+
+    /** A pool that makes up to {@code maxModels} models on demand. */
+    StepModelPool(Supplier<? extends StepModel> factory, int maxModels) {
+        if (maxModels < 1) {
+            throw new IllegalArgumentException("a step model pool needs at least one model, got " + maxModels);
+        }
+        this.factory = factory;
+        this.maxModels = maxModels;
+    }
+
+    /** Something done with a borrowed model. */
+    interface Use<T> {
+        T apply(StepModel model);
+    }
+
+    /** Runs {@code use} with a model that no other thread uses meanwhile. */
+    <T> T with(Use<T> use) {
+        StepModel model = borrow();
+        try {
+            return use.apply(model);
+        } finally {
+            release(model);
+        }
+    }
+
+    private synchronized StepModel borrow() {
+        while (idle.isEmpty()) {
+            check();
+            if (all.size() < maxModels) {
+                StepModel made = factory.get();
+                all.add(made);
+                return made;
+            }
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a free step model", e);
+            }
+        }
+        check();
+        return idle.pop();
+    }
+
+    private void check() {
+        if (closed) {
+            throw new IllegalStateException("the translator is closed");
+        }
+    }
+
+    private synchronized void release(StepModel model) {
+        idle.push(model);
+        notifyAll();
+    }
+
+    /** @return how many models were made so far */
+    synchronized int size() {
+        return all.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        for (StepModel m : all) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        notifyAll();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
