@@ -76,6 +76,13 @@ public final class LanguageModelCli {
 
         @Override
         public Integer call() throws Exception {
+            LanguageModelTrainer.Report report = run();
+            report.model().close();
+            return 0;
+        }
+
+        /** Trains, saves, and prints the figures and a greedy sample; the caller closes the model. */
+        LanguageModelTrainer.Report run() throws Exception {
             Path file = DataFiles.resolve(dataDir, text);
             LanguageModelTrainer trainer = LanguageModelTrainer.builder()
                     .setTextFile(file)
@@ -104,7 +111,8 @@ public final class LanguageModelCli {
                     .optProgressBar(!noProgress)
                     .build();
             LanguageModelTrainer.Report report = trainer.train();
-            try (TextLanguageModel lm = report.model()) {
+            TextLanguageModel lm = report.model();
+            {
                 Provenance provenance = Provenance.builder()
                         .setConfig(lm.configJson())
                         .addDataFile(file)
@@ -120,7 +128,7 @@ public final class LanguageModelCli {
                     System.out.println("greedy: " + lm.generate(sample, 50, Sampler.greedy()));
                 }
             }
-            return 0;
+            return report;
         }
 
         private java.util.List<String> commandLine() {
