@@ -1,0 +1,333 @@
+package dev.seqtoolkit.sentiment;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import dev.seqtoolkit.core.engine.Engines;
+import dev.seqtoolkit.core.hierarchy.EncodedDocument;
+import dev.seqtoolkit.core.hierarchy.HierarchicalBatch;
+import dev.seqtoolkit.core.hierarchy.HierarchicalBatcher;
+import dev.seqtoolkit.core.metrics.ClassificationReport;
+import dev.seqtoolkit.core.nn.PretrainedVectors;
+import dev.seqtoolkit.core.text.Vocabulary;
+import dev.seqtoolkit.core.text.VocabularyBuilder;
+import dev.seqtoolkit.core.train.AdamOptimizer;
+import dev.seqtoolkit.core.train.BatchSource;
+import dev.seqtoolkit.core.train.EarlyStopping;
+import dev.seqtoolkit.core.train.GradientClipping;
+import dev.seqtoolkit.core.train.LearningRateSchedule;
+import dev.seqtoolkit.core.train.LossEvaluator;
+import dev.seqtoolkit.core.train.MetricMode;
+import dev.seqtoolkit.core.train.ToolkitTrainer;
+import dev.seqtoolkit.core.train.TrainingResult;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A trained text classifier: {@link SentimentClassifier} (sentences) or {@link
+ * DocumentSentimentClassifier} (hierarchical, documents).
+ *
+ * <p><b>Threads.</b> Prediction and evaluation may be called from many threads at once: the
+ * tokenizers are thread-safe, the parameters are only read, and every call works in its own
+ * sub-manager that it closes. {@link #close()} must not race with calls in flight.
+ */
+public abstract class TextClassifier implements AutoCloseable {
+    /** Texts per batch in {@link #predict(List)} and {@link #evaluate}. */
+    public static final int PREDICT_BATCH = 64;
+
+    private final SentimentConfig config;
+    private final Vocabulary vocabulary;
+    private final TextPipeline pipeline;
+    private final ClassifierNetwork network;
+    private final NDManager manager;
+    private final TrainingReport report;
+
+    TextClassifier(Parts parts) {
+        this.config = parts.config;
+        this.vocabulary = parts.vocabulary;
+        this.pipeline = parts.pipeline;
+        this.network = parts.network;
+        this.manager = parts.manager;
+        this.report = parts.report;
+    }
+
+    /** Everything a classifier is made of (package-private plumbing between training, loading and the facades). */
+    record Parts(SentimentConfig config, Vocabulary vocabulary, TextPipeline pipeline, ClassifierNetwork network,
+            NDManager manager, TrainingReport report) {}
+
+    public SentimentConfig config() {
+        return config;
+    }
+
+    /** The declared labels, in the order of {@link Prediction#probabilities()}. */
+    public List<String> labels() {
+        return config.labels();
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    /** The network (read its parameters; do not train it concurrently with predictions). */
+    public ClassifierNetwork network() {
+        return network;
+    }
+
+    /** The training report when this classifier was trained in this process. */
+    public Optional<TrainingReport> trainingReport() {
+        return Optional.ofNullable(report);
+    }
+
+    /**
+     * Classifies one text. Empty text (or text without tokens) reads as a single {@code <unk>} and
+     * the prediction says {@link Prediction#empty()}; text over the limits is truncated (counted in
+     * the prediction) or refused with a {@link dev.seqtoolkit.core.hierarchy.DocumentTooLongException},
+     * as the config says.
+     */
+    public Prediction predict(String text) {
+        return predict(List.of(Objects.requireNonNull(text, "text"))).get(0);
+    }
+
+    /** Classifies texts in batches of {@value #PREDICT_BATCH}; results in input order. */
+    public List<Prediction> predict(List<String> texts) {
+        List<EncodedDocument> docs = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            docs.add(pipeline.encode(Objects.requireNonNull(t, "text"), vocabulary));
+        }
+        return predictEncoded(docs);
+    }
+
+    private List<Prediction> predictEncoded(List<EncodedDocument> docs) {
+        List<Prediction> out = new ArrayList<>(docs.size());
+        for (int start = 0; start < docs.size(); start += PREDICT_BATCH) {
+            List<EncodedDocument> chunk = docs.subList(start, Math.min(docs.size(), start + PREDICT_BATCH));
+            List<List<int[]>> ids = new ArrayList<>(chunk.size());
+            for (EncodedDocument d : chunk) {
+                ids.add(d.ids());
+            }
+            HierarchicalBatch batch = HierarchicalBatch.of(ids);
+            try (NDManager m = manager.newSubManager()) {
+                ClassifierOutput o = network.classify(new ParameterStore(m, false), m, batch, false);
+                float[] probs = o.logits().softmax(1).toFloatArray();
+                float[] words = o.wordWeights() == null ? null : o.wordWeights().toFloatArray();
+                float[] sentences = o.sentenceWeights() == null ? null : o.sentenceWeights().toFloatArray();
+                int classes = labels().size();
+                int row = 0; // packed sentence row
+                for (int d = 0; d < chunk.size(); d++) {
+                    EncodedDocument doc = chunk.get(d);
+                    double[] p = new double[classes];
+                    int best = 0;
+                    for (int c = 0; c < classes; c++) {
+                        p[c] = probs[d * classes + c];
+                        if (p[c] > p[best]) {
+                            best = c;
+                        }
+                    }
+                    List<SentenceAttention> attention = new ArrayList<>();
+                    for (int s = 0; s < doc.sentenceCount(); s++, row++) {
+                        if (doc.empty()) {
+                            continue;
+                        }
+                        List<String> tokens = doc.tokens().get(s);
+                        double[] w = new double[words == null ? 0 : tokens.size()];
+                        for (int i = 0; i < w.length; i++) {
+                            w[i] = words[row * batch.maxWords() + i];
+                        }
+                        double sw = sentences == null ? 1.0 : sentences[d * batch.maxSentences() + s];
+                        attention.add(new SentenceAttention(tokens, w, sw));
+                    }
+                    out.add(new Prediction(labels().get(best), labels(), p, attention, doc.empty(),
+                            doc.droppedSentences(), doc.droppedWords()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Scores the classifier on labelled texts: accuracy, macro-F1, per-class figures and the
+     * confusion matrix. A label outside the declared set fails naming the example's source.
+     */
+    public Evaluation evaluate(List<LabeledText> examples) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("nothing to evaluate: no examples");
+        }
+        int[] gold = labelIds(examples, config.labels());
+        long started = System.nanoTime();
+        List<String> texts = new ArrayList<>(examples.size());
+        for (LabeledText e : examples) {
+            texts.add(e.text());
+        }
+        List<Prediction> predictions = predict(texts);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        int[] predicted = new int[gold.length];
+        int truncated = 0;
+        for (int i = 0; i < gold.length; i++) {
+            Prediction p = predictions.get(i);
+            predicted[i] = config.labels().indexOf(p.label());
+            if (p.droppedWords() > 0 || p.droppedSentences() > 0) {
+                truncated++;
+            }
+        }
+        return new Evaluation(ClassificationReport.of(config.labels(), gold, predicted), gold.length / seconds, truncated);
+    }
+
+    /** Saves the classifier as a model bundle (atomically). */
+    public void save(Path directory) throws IOException {
+        SentimentBundle.save(directory, this);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // training
+
+    /** Label ids of the examples; a label outside the declared set fails naming the example's source. */
+    static int[] labelIds(List<LabeledText> examples, List<String> labels) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            index.put(labels.get(i), i);
+        }
+        int[] ids = new int[examples.size()];
+        for (int i = 0; i < ids.length; i++) {
+            LabeledText e = examples.get(i);
+            Integer id = index.get(e.label());
+            if (id == null) {
+                throw new IllegalArgumentException((e.source().isEmpty() ? "example " + (i + 1) : e.source())
+                        + ": label \"" + e.label() + "\" is not in the declared label set " + labels);
+            }
+            ids[i] = id;
+        }
+        return ids;
+    }
+
+    /** Trains the network a config describes; the facades wrap the parts. */
+    static Parts trainParts(SentimentConfig config, List<LabeledText> train, List<LabeledText> dev, TrainingOptions options)
+            throws IOException {
+        long started = System.nanoTime();
+        if (train.isEmpty() || dev.isEmpty()) {
+            throw new IllegalArgumentException("training needs examples in both sets, got " + train.size()
+                    + " training and " + dev.size() + " dev examples");
+        }
+        int[] trainLabels = labelIds(train, config.labels());
+        int[] devLabels = labelIds(dev, config.labels());
+        TextPipeline pipeline = new TextPipeline(config);
+        List<List<List<String>>> trainWords = new ArrayList<>(train.size());
+        VocabularyBuilder vb = Vocabulary.builder().optMinCount(config.minCount()).optMaxSize(config.maxVocabulary());
+        for (LabeledText e : train) {
+            List<List<String>> sentences = pipeline.sentences(e.text());
+            trainWords.add(sentences);
+            vb.addAll(sentences);
+        }
+        Vocabulary vocabulary = vb.build();
+        List<List<int[]>> trainIds = new ArrayList<>(train.size());
+        int truncated = 0;
+        for (List<List<String>> sentences : trainWords) {
+            EncodedDocument d = EncodedDocument.of(sentences, vocabulary, pipeline.limits());
+            truncated += d.truncated() ? 1 : 0;
+            trainIds.add(d.ids());
+        }
+        List<List<int[]>> devIds = new ArrayList<>(dev.size());
+        for (LabeledText e : dev) {
+            devIds.add(pipeline.encode(e.text(), vocabulary).ids());
+        }
+        NDManager manager = Engines.newManager();
+        try {
+            ClassifierNetwork network = config.architecture() == SentimentConfig.Architecture.HIERARCHICAL
+                    ? DocumentClassifierBlock.of(config, vocabulary.size())
+                    : SentenceClassifierBlock.of(config, vocabulary.size());
+            Engines.engine().setRandomSeed((int) config.seed());
+            network.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+            network.initialize(manager, DataType.FLOAT32, network.initializationShapes());
+            if (config.embeddingsFile() != null) {
+                network.embedding().loadPretrained(Path.of(config.embeddingsFile()), config.embeddingsFormat(),
+                        vocabulary.tokens(), config.seed(), PretrainedVectors.DEFAULT_SCALE);
+            }
+            Pretraining pretraining = options.pretrained() == null ? null
+                    : Pretraining.copy(options.pretrained(), network, vocabulary);
+            HierarchicalBatcher batcher = HierarchicalBatcher.builder().setBatchSize(config.batchSize())
+                    .optShuffle(true).optSeed(config.seed()).optBucketWindow(config.batchSize() * 20).build();
+            HierarchicalBatcher inOrder = HierarchicalBatcher.builder().setBatchSize(PREDICT_BATCH).build();
+            List<LabeledBatch> devBatches = labelled(inOrder.batches(devIds, 0), devLabels);
+            int perEpoch = batcher.batches(trainIds, 0).size();
+            BatchSource<LabeledBatch> trainSource = new BatchSource<>() {
+                @Override
+                public Iterator<LabeledBatch> epoch(int epoch) {
+                    return labelled(batcher.batches(trainIds, epoch), trainLabels).iterator();
+                }
+
+                @Override
+                public int batchesPerEpoch() {
+                    return perEpoch;
+                }
+            };
+            ClassificationTask task = new ClassificationTask(network);
+            ToolkitTrainer.Builder<LabeledBatch> tb = ToolkitTrainer.<LabeledBatch>builder()
+                    .setTask(task)
+                    .setTrainingData(trainSource)
+                    .setOptimizer(AdamOptimizer.builder().build())
+                    .setSchedule(LearningRateSchedule.fixed(config.learningRate()))
+                    .setEpochs(config.epochs())
+                    .optClipping(config.clipNorm() > 0 ? GradientClipping.byGlobalNorm(config.clipNorm())
+                            : GradientClipping.none())
+                    .optDevEvaluator(new LossEvaluator<>(task, epoch -> devBatches.iterator()))
+                    .optEarlyStopping(EarlyStopping.builder().setMetric("accuracy").optMode(MetricMode.MAX)
+                            .optPatience(config.patience()).build())
+                    .optProgressBar(options.progressBar())
+                    .optSeed(config.seed());
+            if (options.runDirectory() != null) {
+                tb.optRunDirectory(options.runDirectory());
+            }
+            TrainingResult result = tb.build().fit();
+            TrainingReport report = new TrainingReport(result, train.size(), dev.size(), vocabulary.size(), truncated,
+                    pretraining, (System.nanoTime() - started) / 1e9);
+            return new Parts(config, vocabulary, pipeline, network, manager, report);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static List<LabeledBatch> labelled(List<HierarchicalBatch> batches, int[] labels) {
+        List<LabeledBatch> out = new ArrayList<>(batches.size());
+        for (HierarchicalBatch b : batches) {
+            int[] idx = b.exampleIndices();
+            int[] y = new int[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                y[i] = labels[idx[i]];
+            }
+            out.add(new LabeledBatch(b, y));
+        }
+        return out;
+    }
+
+    /** For tests: the raw scores of a batch of texts, {@code (texts, classes)} flattened. */
+    float[] logits(List<String> texts) {
+        List<List<int[]>> ids = new ArrayList<>();
+        for (String t : texts) {
+            ids.add(pipeline.encode(t, vocabulary).ids());
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray logits = network.classify(new ParameterStore(m, false), m, HierarchicalBatch.of(ids), false).logits();
+            return logits.toFloatArray();
+        }
+    }
+
+    TextPipeline pipeline() {
+        return pipeline;
+    }
+}
