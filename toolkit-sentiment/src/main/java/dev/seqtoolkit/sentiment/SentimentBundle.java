@@ -56,6 +56,18 @@ final class SentimentBundle {
                 .save(directory);
     }
 
+    /** The architecture of a saved classifier (the bundle is verified). */
+    static SentimentConfig.Architecture architecture(Path directory) throws IOException {
+        ModelBundle bundle = ModelBundle.load(directory);
+        JsonNode tree = bundle.config();
+        if (!TASK.equals(tree.path("task").asText(""))) {
+            throw new BundleException(bundle.directory().resolve(ModelBundle.CONFIG) + ": not a sentiment model (task is '"
+                    + tree.path("task").asText("") + "')");
+        }
+        return "HIERARCHICAL".equals(tree.path("sentiment").path("architecture").asText())
+                ? SentimentConfig.Architecture.HIERARCHICAL : SentimentConfig.Architecture.SENTENCE;
+    }
+
     /**
      * Loads the parts of a saved classifier.
      *

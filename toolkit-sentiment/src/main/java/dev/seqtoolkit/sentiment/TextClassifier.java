@@ -183,6 +183,44 @@ public abstract class TextClassifier implements AutoCloseable {
         return new Evaluation(ClassificationReport.of(config.labels(), gold, predicted), gold.length / seconds, truncated);
     }
 
+    /**
+     * Loads a bundle of either architecture: a {@link SentimentClassifier} or a {@link
+     * DocumentSentimentClassifier}, as its config says.
+     */
+    public static TextClassifier load(Path directory) throws IOException {
+        return SentimentBundle.architecture(directory) == SentimentConfig.Architecture.HIERARCHICAL
+                ? DocumentSentimentClassifier.load(directory)
+                : SentimentClassifier.load(directory);
+    }
+
+    /**
+     * Splits labelled examples into a training part and a held-out part of {@code fraction}, with a
+     * seeded shuffle; the same (examples, fraction, seed) always give the same split.
+     *
+     * @return {@code [train, heldOut]}, each in the examples' order
+     */
+    public static List<List<LabeledText>> holdOut(List<LabeledText> examples, double fraction, long seed) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("held-out fraction must be in (0, 1), got " + fraction);
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(seed));
+        int n = (int) Math.round(examples.size() * fraction);
+        boolean[] held = new boolean[examples.size()];
+        for (int i = 0; i < n; i++) {
+            held[order.get(i)] = true;
+        }
+        List<LabeledText> train = new ArrayList<>();
+        List<LabeledText> dev = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            (held[i] ? dev : train).add(examples.get(i));
+        }
+        return List.of(train, dev);
+    }
+
     /** Saves the classifier as a model bundle (atomically). */
     public void save(Path directory) throws IOException {
         SentimentBundle.save(directory, this);
