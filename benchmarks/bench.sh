@@ -2,7 +2,7 @@
 # Runs a speed benchmark on each engine and, with --peer, the PyTorch peer of ../shared/peers in the
 # same run, printing one JSON line per engine and a summary table.
 #
-#   benchmarks/bench.sh [--peer] [--engines "PyTorch MXNet"] CASE [options]   CASE: charlm
+#   benchmarks/bench.sh [--peer] [--engines "PyTorch MXNet"] CASE [options]   CASE: charlm | clf
 #   e.g. benchmarks/bench.sh --peer charlm --train-steps 400
 # Each JSON line is also appended to benchmarks/results/speed-<case>.jsonl.
 set -euo pipefail
@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case_name="${1:?usage: benchmarks/bench.sh [--peer] [--engines LIST] CASE [options]}"; shift
-declare -A peer_case=([charlm]=a)
+declare -A peer_case=([charlm]=a [clf]=d)
 mvn -q -B -ntp install -DskipTests
 mvn -q -B -ntp -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/bench.cp
 cp="benchmarks/target/classes:$(cat benchmarks/target/bench.cp)"
