@@ -18,6 +18,7 @@ import dev.seqtoolkit.sentiment.Prediction;
 import dev.seqtoolkit.sentiment.SentenceAttention;
 import dev.seqtoolkit.sentiment.SentimentClassifier;
 import dev.seqtoolkit.sentiment.SentimentConfig;
+import dev.seqtoolkit.sentiment.SentimentText;
 import dev.seqtoolkit.sentiment.TextClassifier;
 import dev.seqtoolkit.sentiment.TrainingOptions;
 import dev.seqtoolkit.sentiment.TrainingReport;
@@ -49,7 +50,8 @@ import java.util.concurrent.Callable;
  * sentiment predict --model models/sst2 --input reviews.txt --html attention.html
  * sentiment predict --model models/sst2                               (standard input, one text per line)
  * sentiment evaluate --model models/sst2 --test sst2/stsa.binary.dev --json result.json
- * sentiment evaluate --model models/imdb-han --test imdb/train.tsv.gz --held-out 0.1 --seed 42
+ * sentiment evaluate --model models/imdb-han --test imdb/train.tsv.gz --held-out 0.1 --split-seed 42
+ * sentiment lm-text --input imdb/train.tsv.gz --dev-fraction 0.1 --hierarchical --out imdb-unlabelled.txt
  * </pre>
  * Files: {@code label text} lines (SST-2) or {@code label<TAB>text} lines ({@code .tsv}, IMDB),
  * resolved as given or under the data directory. Each subcommand's work is a method returning its
@@ -57,7 +59,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "sentiment", mixinStandardHelpOptions = true,
         description = "Train, run and evaluate sentence and hierarchical document sentiment classifiers.",
-        subcommands = {SentimentCli.Train.class, SentimentCli.Predict.class, SentimentCli.Evaluate.class})
+        subcommands = {SentimentCli.Train.class, SentimentCli.Predict.class, SentimentCli.Evaluate.class,
+                SentimentCli.LmText.class})
 public final class SentimentCli {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -338,6 +341,56 @@ public final class SentimentCli {
                 stdout.println("wrote " + json);
             }
             return node;
+        }
+    }
+
+    /** Writes the words of a labelled file's texts, without labels, as a classifier would read them. */
+    @Command(name = "lm-text", mixinStandardHelpOptions = true,
+            description = "Write the texts of a labelled file as the classifier reads them (one text per line, words separated by spaces, no labels): the text for a pretraining language model (bin/seqtk lm train --tokenizer WORDS).")
+    static final class LmText implements Callable<Integer> {
+        @Option(names = "--data-dir", description = "Data directory.")
+        Path dataDir;
+        @Option(names = "--input", required = true, description = "Labelled file.")
+        String input;
+        @Option(names = "--format", defaultValue = "AUTO", description = "AUTO, SPACE or TSV.")
+        LabeledFiles.Format format;
+        @Option(names = "--labels", split = ",", defaultValue = "0,1", description = "Declared labels (default: ${DEFAULT-VALUE}).")
+        List<String> labels;
+        @Option(names = "--config", description = "Sentiment config JSON whose text preparation to use.")
+        Path config;
+        @Option(names = "--hierarchical", description = "The hierarchical model's preparation (CoreNLP) when no --config is given.")
+        boolean hierarchical;
+        @Option(names = "--dev-fraction", description = "Leave out the held-out part that train --dev-fraction F uses as dev.")
+        Double devFraction;
+        @Option(names = "--split-seed", defaultValue = "42") long splitSeed;
+        @Option(names = "--out", required = true, description = "Text file to write (atomically).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println("wrote " + run() + " lines to " + out);
+            return 0;
+        }
+
+        /** Writes the file; returns the number of lines. */
+        int run() throws IOException {
+            SentimentConfig c = config != null ? SentimentConfig.load(config)
+                    : (hierarchical ? DocumentSentimentClassifier.builder() : SentimentClassifier.builder())
+                            .setLabels(labels).build();
+            List<LabeledText> examples = LabeledFiles.read(DataFiles.resolve(dataDir, input), format, c.labels());
+            if (devFraction != null) {
+                examples = TextClassifier.holdOut(examples, devFraction, splitSeed).get(0);
+            }
+            SentimentText text = SentimentText.of(c);
+            List<String> lines = new ArrayList<>(examples.size());
+            for (LabeledText e : examples) {
+                String line = text.line(e.text());
+                if (!line.isEmpty()) {
+                    lines.add(line);
+                }
+            }
+            TextFiles.writeLines(out, lines);
+            return lines.size();
         }
     }
 }

@@ -114,4 +114,19 @@ class SentimentCliTest {
             assertTrue(SentimentCli.JSON.readTree(json.get(1)).get("empty").asBoolean());
         }
     }
+
+    @Test
+    void lmTextWritesTheClassifiersWordsWithoutLabelsOrTheHeldOutPart() throws Exception {
+        Path tsv = dir.resolve("reviews.tsv");
+        Files.writeString(tsv, "1\tA GREAT film.<br /><br />Loved it!\n0\tDull.\n1\tFine.\n0\tBad.\n");
+        SentimentCli.LmText lmText = new SentimentCli.LmText();
+        Path out = dir.resolve("lm.txt");
+        new CommandLine(lmText).parseArgs("--input", tsv.toString(), "--hierarchical", "--out", out.toString());
+        assertEquals(4, lmText.run());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("a great film . loved it !", lines.get(0));
+        SentimentCli.LmText held = new SentimentCli.LmText();
+        new CommandLine(held).parseArgs("--input", tsv.toString(), "--dev-fraction", "0.5", "--out", out.toString());
+        assertEquals(2, held.run());
+    }
 }
