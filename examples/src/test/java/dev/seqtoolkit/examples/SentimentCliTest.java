@@ -129,4 +129,14 @@ class SentimentCliTest {
         new CommandLine(held).parseArgs("--input", tsv.toString(), "--dev-fraction", "0.5", "--out", out.toString());
         assertEquals(2, held.run());
     }
+
+    @Test
+    void shippedConfigsLoad() throws IOException {
+        assertEquals(dev.seqtoolkit.sentiment.SentimentConfig.Architecture.SENTENCE,
+                dev.seqtoolkit.sentiment.SentimentConfig.load(Path.of("configs/sst2-bilstm.json")).architecture());
+        dev.seqtoolkit.sentiment.SentimentConfig han =
+                dev.seqtoolkit.sentiment.SentimentConfig.load(Path.of("configs/imdb-han.json"));
+        assertEquals(dev.seqtoolkit.sentiment.SentimentConfig.Architecture.HIERARCHICAL, han.architecture());
+        assertEquals(6400, han.documentLimits().maxPositions());
+    }
 }

@@ -11,8 +11,10 @@ import dev.seqtoolkit.core.train.LossResult;
 import dev.seqtoolkit.core.train.TrainingTask;
 
 /**
- * Trains a {@link ClassifierNetwork} with summed cross-entropy over texts; counts correct argmax
- * predictions, so {@link dev.seqtoolkit.core.train.LossEvaluator} reports dev accuracy.
+ * Trains a {@link ClassifierNetwork} with summed cross-entropy over texts. Evaluation batches
+ * ({@code training = false}) also count correct argmax predictions, so {@link
+ * dev.seqtoolkit.core.train.LossEvaluator} reports dev accuracy; training steps skip the count (the
+ * trainer does not read it).
  */
 public final class ClassificationTask implements TrainingTask<LabeledBatch> {
     private final ClassifierNetwork network;
@@ -37,8 +39,8 @@ public final class ClassificationTask implements TrainingTask<LabeledBatch> {
         ClassifierOutput out = network.classify(ps, step, batch.batch(), training);
         NDArray labels = step.create(batch.labels()).toType(DataType.INT64, false); // (docs)
         NDArray loss = CrossEntropy.plain().sum(out.logits(), labels, null);
-        NDArray correct = out.logits().argMax(1).toType(DataType.INT64, false).eq(labels).toType(DataType.FLOAT32, false)
-                .sum();
+        NDArray correct = training ? null
+                : out.logits().argMax(1).toType(DataType.INT64, false).eq(labels).toType(DataType.FLOAT32, false).sum();
         return new LossResult(loss, batch.labels().length, correct);
     }
 }
