@@ -69,7 +69,8 @@ public final class CharLmBenchmark implements Callable<Integer> {
                 prefix[i] = 2 + random.nextInt(vocab - 2);
             }
             HostLanguageModel host = HostLanguageModel.of(lm.model());
-            for (int i = 0; i < 3; i++) {
+            // warm-up until the JIT has compiled the vector kernels (they run interpreted before)
+            for (int i = 0; i < 50; i++) {
                 lm.generateOnHost(prefix, gen, Sampler.greedy());
             }
             long t0 = System.nanoTime();
