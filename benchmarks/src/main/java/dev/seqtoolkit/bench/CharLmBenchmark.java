@@ -17,6 +17,7 @@ import dev.seqtoolkit.core.train.GradientClipping;
 import dev.seqtoolkit.core.train.LearningRateSchedule;
 import dev.seqtoolkit.core.train.ToolkitTrainer;
 import dev.seqtoolkit.core.train.TrainingResult;
+import dev.seqtoolkit.core.io.RunInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

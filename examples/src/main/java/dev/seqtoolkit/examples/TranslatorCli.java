@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqtoolkit.core.engine.Engines;
 import dev.seqtoolkit.core.io.AtomicFiles;
+import dev.seqtoolkit.core.io.RunInfo;
 import dev.seqtoolkit.translate.AttentionHeatmap;
 import dev.seqtoolkit.translate.AttentionMatrix;
 import dev.seqtoolkit.translate.EvaluationResult;
@@ -24,7 +25,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -256,12 +256,9 @@ public final class TranslatorCli {
             stdout.println(r.chrF().format());
             stdout.printf(Locale.ROOT, "%d sentences in %.2f s: %.1f sentences/s (beam %d)%n", r.sentences(), r.seconds(),
                     r.sentencesPerSecond(), translator.config().decoding().beamSize());
-            ObjectNode node = JSON.createObjectNode();
             List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
-            node.put("command", "translator evaluate " + String.join(" ", args));
-            node.put("commit", commit());
+            ObjectNode node = RunInfo.describe("bin/seqtk translator evaluate " + String.join(" ", args));
             node.put("engine", Engines.configuredName());
-            node.put("date", Instant.now().toString());
             node.put("model", model.toString());
             node.put("dataset", dataset(src));
             node.put("split", split(src));
@@ -270,10 +267,10 @@ public final class TranslatorCli {
             node.put("beam", translator.config().decoding().beamSize());
             node.put("bleu", r.bleu().score());
             node.put("bleuSignature", r.bleu().signature());
-            node.put("chrF", r.chrF().score());
+            node.put("chrf", r.chrF().score());
             node.put("sentences", r.sentences());
             node.put("seconds", r.seconds());
-            node.put("sentencesPerSecond", r.sentencesPerSecond());
+            node.put("sentences_per_s", r.sentencesPerSecond());
             if (json != null) {
                 AtomicFiles.write(json, JSON.writeValueAsBytes(node));
                 stdout.println("wrote " + json);
@@ -290,20 +287,6 @@ public final class TranslatorCli {
             String name = file.getFileName().toString();
             int dot = name.lastIndexOf('.');
             return dot > 0 ? name.substring(0, dot) : name;
-        }
-
-        /** The git commit of the working directory, or "unknown" outside a repository. */
-        static String commit() {
-            try {
-                Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                return p.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? out : "unknown";
-            } catch (IOException e) {
-                return "unknown";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "unknown";
-            }
         }
     }
 }
