@@ -13,6 +13,8 @@ import dev.seqtoolkit.core.lm.TextLanguageModel;
 import dev.seqtoolkit.core.nn.CellType;
 import dev.seqtoolkit.core.nn.GateActivation;
 import dev.seqtoolkit.core.train.GradientClipping;
+import dev.seqtoolkit.core.train.LearningRateSchedule;
+import dev.seqtoolkit.core.train.MetricMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,6 +52,10 @@ public final class LanguageModelCli {
         String text;
         @Option(names = "--out", required = true, description = "Bundle directory to write.")
         Path out;
+        @Option(names = "--valid", description = "Validation text for held-out perplexity (then --held-out is not used), e.g. ptb/ptb.valid.txt.")
+        String valid;
+        @Option(names = "--plateau-factor", defaultValue = "0", description = "Multiply the rate by this factor after an epoch whose held-out perplexity did not improve; 0 keeps it fixed.")
+        float plateauFactor;
         @Option(names = "--run-dir", description = "Directory for checkpoints, metrics.jsonl and loss.png.")
         Path runDir;
         @Option(names = "--resume", description = "Continue the run in --run-dir from its last checkpoint.")
@@ -91,8 +97,13 @@ public final class LanguageModelCli {
         /** Trains, saves, and prints the figures and a greedy sample; the caller closes the model. */
         LanguageModelTrainer.Report run() throws Exception {
             Path file = DataFiles.resolve(dataDir, text);
+            Path validFile = valid == null ? null : DataFiles.resolve(dataDir, valid);
             LanguageModelTrainer trainer = LanguageModelTrainer.builder()
                     .setTextFile(file)
+                    .optValidationFile(validFile)
+                    .optSchedule(plateauFactor > 0
+                            ? LearningRateSchedule.reduceOnPlateau(lr, "perplexity", MetricMode.MIN, 0, plateauFactor, lr * 1e-4f)
+                            : null)
                     .optTokenizer(tokenizer)
                     .optCell(cell)
                     .optEmbeddingSize(embedding)
@@ -144,11 +155,11 @@ public final class LanguageModelCli {
                     node.put("tokens_per_s", report.training().unitsPerSecond());
                     node.put("seconds", report.training().elapsedSeconds());
                     ObjectNode train = node.putObject("train");
-                    train.put("split", "first " + Math.round((1 - heldOut) * 100) + "% of the text");
+                    train.put("split", validFile != null ? "train" : "first " + Math.round((1 - heldOut) * 100) + "% of the text");
                     train.put("tokens", report.trainTokens());
                     train.put("perplexity", report.trainPerplexity());
                     ObjectNode tail = node.putObject("heldout");
-                    tail.put("split", "last " + Math.round(heldOut * 100) + "% of the text");
+                    tail.put("split", validFile != null ? validFile.getFileName().toString() : "last " + Math.round(heldOut * 100) + "% of the text");
                     tail.put("tokens", report.heldOutTokens());
                     tail.put("perplexity", report.heldOutPerplexity());
                     tail.put("unknown_tokens", report.unknownTokens());
