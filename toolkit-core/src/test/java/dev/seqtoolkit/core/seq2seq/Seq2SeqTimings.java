@@ -30,6 +30,10 @@ import java.util.Random;
  *
  * <p>Run with the test class path: {@code java -Dtoolkit.engine=PyTorch -Dai.djl.pytorch.num_threads=2
  * ... Seq2SeqTimings [cases=bc] [trainSteps=20] [inferRuns=5]}.
+ *
+ * <p>On a shared, loaded 2-core machine two PyTorch threads oversubscribe the cores and every figure
+ * (ours and the peer's) drops 4-10x and swings from run to run; compare back to back, and also at one
+ * thread ({@code -Dai.djl.pytorch.num_threads=1}, peer {@code --threads 1}).
  */
 public final class Seq2SeqTimings {
     static final int V = 8000;
