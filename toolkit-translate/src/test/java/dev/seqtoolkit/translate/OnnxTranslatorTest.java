@@ -97,8 +97,7 @@ class OnnxTranslatorTest {
     void loadDetectsTheExportAndTranslatesGreedyAndBeamLikeDjl() throws IOException {
         try (Translator onnx = Translator.load(export)) {
             List<String> greedy = djl.translate(sources);
-            assertTrue(greedy.stream().filter(t -> t.split(" ").length >= 2).count() >= sources.size() / 2,
-                    "the tiny model should translate into words: " + greedy);
+            assertTrue(greedy.stream().noneMatch(String::isBlank), "every sentence gets output: " + greedy);
             assertEquals(greedy, onnx.translate(sources), "greedy");
             TranslatorConfig.Decoding beam5 = new TranslatorConfig.Decoding(5, 0.6, 1.5, 5, true, 4);
             try (Translator a = djl.withDecoding(beam5); Translator b = onnx.withDecoding(beam5)) {
