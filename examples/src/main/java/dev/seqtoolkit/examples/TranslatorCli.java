@@ -40,6 +40,7 @@ import java.util.concurrent.Callable;
  * translator translate --model models/en-de --attention-png attention.png "A dog runs."
  * translator translate --model models/en-de          (reads standard input, one sentence per line)
  * translator evaluate --model models/en-de --data-dir ../shared/datasets --json result.json
+ * translator export --model models/en-de --out models/en-de-onnx   (then --model models/en-de-onnx runs in ONNX Runtime)
  * </pre>
  *
  * Defaults are Multi30k English to German: {@code multi30k/train.en|de}, {@code val.en|de} and
@@ -48,7 +49,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "translator", mixinStandardHelpOptions = true,
         description = "Train, run and evaluate attention-based translation models.",
-        subcommands = {TranslatorCli.Train.class, TranslatorCli.Translate.class, TranslatorCli.Evaluate.class})
+        subcommands = {TranslatorCli.Train.class, TranslatorCli.Translate.class, TranslatorCli.Evaluate.class,
+            TranslatorCli.Export.class})
 public final class TranslatorCli {
 
     public static void main(String[] args) {
@@ -287,6 +289,31 @@ public final class TranslatorCli {
             String name = file.getFileName().toString();
             int dot = name.lastIndexOf('.');
             return dot > 0 ? name.substring(0, dot) : name;
+        }
+    }
+
+    /** Exports a bundle for ONNX Runtime; the result loads wherever a bundle does ({@code --model DIR}). */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export a translator bundle to ONNX (encoder + decoder step, vocabularies, BPE, config).")
+    static final class Export implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "Bundle directory (DJL form).")
+        Path model;
+        @Option(names = "--out", required = true, description = "Export directory to write (replaced if it is an earlier export).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            run(System.out);
+            return 0;
+        }
+
+        /** Loads the bundle, writes the export, prints where; returns the export directory. */
+        Path run(PrintStream stdout) throws IOException {
+            try (Translator translator = Translator.load(model)) {
+                translator.exportOnnx(out);
+            }
+            stdout.println("exported " + model + " to " + out);
+            return out;
         }
     }
 }
