@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case_name="${1:?usage: benchmarks/bench.sh [--peer] [--engines LIST] CASE [options]}"; shift
-declare -A peer_case=([charlm]=a [clf]=d)
+declare -A peer_case=([charlm]=a [seq2seq]=bc [clf]=d)
 mvn -q -B -ntp install -DskipTests
 mvn -q -B -ntp -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/bench.cp
 cp="benchmarks/target/classes:$(cat benchmarks/target/bench.cp)"

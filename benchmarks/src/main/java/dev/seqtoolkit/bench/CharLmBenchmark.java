@@ -17,6 +17,7 @@ import dev.seqtoolkit.core.train.GradientClipping;
 import dev.seqtoolkit.core.train.LearningRateSchedule;
 import dev.seqtoolkit.core.train.ToolkitTrainer;
 import dev.seqtoolkit.core.train.TrainingResult;
+import dev.seqtoolkit.core.io.RunInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,7 +70,8 @@ public final class CharLmBenchmark implements Callable<Integer> {
                 prefix[i] = 2 + random.nextInt(vocab - 2);
             }
             HostLanguageModel host = HostLanguageModel.of(lm.model());
-            for (int i = 0; i < 3; i++) {
+            // warm-up until the JIT has compiled the vector kernels (they run interpreted before)
+            for (int i = 0; i < 50; i++) {
                 lm.generateOnHost(prefix, gen, Sampler.greedy());
             }
             long t0 = System.nanoTime();

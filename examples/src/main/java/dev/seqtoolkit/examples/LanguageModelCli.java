@@ -2,13 +2,19 @@ package dev.seqtoolkit.examples;
 
 import dev.seqtoolkit.core.data.LanguageModelBatches;
 import dev.seqtoolkit.core.engine.Engines;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seqtoolkit.core.io.AtomicFiles;
 import dev.seqtoolkit.core.io.Provenance;
+import dev.seqtoolkit.core.io.RunInfo;
 import dev.seqtoolkit.core.lm.LanguageModelTrainer;
 import dev.seqtoolkit.core.lm.Sampler;
 import dev.seqtoolkit.core.lm.TextLanguageModel;
 import dev.seqtoolkit.core.nn.CellType;
 import dev.seqtoolkit.core.nn.GateActivation;
 import dev.seqtoolkit.core.train.GradientClipping;
+import dev.seqtoolkit.core.train.LearningRateSchedule;
+import dev.seqtoolkit.core.train.MetricMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +37,8 @@ import java.util.concurrent.Callable;
         subcommands = {LanguageModelCli.Train.class, LanguageModelCli.Generate.class, LanguageModelCli.Evaluate.class})
 public final class LanguageModelCli {
 
+    static final ObjectMapper JSON = new ObjectMapper();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new LanguageModelCli()).execute(args));
     }
@@ -44,6 +52,10 @@ public final class LanguageModelCli {
         String text;
         @Option(names = "--out", required = true, description = "Bundle directory to write.")
         Path out;
+        @Option(names = "--valid", description = "Validation text for held-out perplexity (then --held-out is not used), e.g. ptb/ptb.valid.txt.")
+        String valid;
+        @Option(names = "--plateau-factor", defaultValue = "0", description = "Multiply the rate by this factor after an epoch whose held-out perplexity did not improve; 0 keeps it fixed.")
+        float plateauFactor;
         @Option(names = "--run-dir", description = "Directory for checkpoints, metrics.jsonl and loss.png.")
         Path runDir;
         @Option(names = "--resume", description = "Continue the run in --run-dir from its last checkpoint.")
@@ -73,6 +85,7 @@ public final class LanguageModelCli {
         @Option(names = "--seed", defaultValue = "42") long seed;
         @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
         @Option(names = "--sample", defaultValue = "time traveller", description = "Prefix to continue after training.") String sample;
+        @Option(names = "--result", description = "Write the figures as a JSON record (e.g. benchmarks/results/x.json).") Path result;
 
         @Override
         public Integer call() throws Exception {
@@ -84,8 +97,13 @@ public final class LanguageModelCli {
         /** Trains, saves, and prints the figures and a greedy sample; the caller closes the model. */
         LanguageModelTrainer.Report run() throws Exception {
             Path file = DataFiles.resolve(dataDir, text);
+            Path validFile = valid == null ? null : DataFiles.resolve(dataDir, valid);
             LanguageModelTrainer trainer = LanguageModelTrainer.builder()
                     .setTextFile(file)
+                    .optValidationFile(validFile)
+                    .optSchedule(plateauFactor > 0
+                            ? LearningRateSchedule.reduceOnPlateau(lr, "perplexity", MetricMode.MIN, 0, plateauFactor, lr * 1e-4f)
+                            : null)
                     .optTokenizer(tokenizer)
                     .optCell(cell)
                     .optEmbeddingSize(embedding)
@@ -127,6 +145,28 @@ public final class LanguageModelCli {
                 if (!sample.isEmpty()) {
                     System.out.println("greedy: " + lm.generate(sample, 50, Sampler.greedy()));
                 }
+                if (result != null) {
+                    ObjectNode node = RunInfo.describe("bin/seqtk lm train " + String.join(" ", commandLine()));
+                    node.put("engine", Engines.configuredName());
+                    node.put("dataset", datasetName(file));
+                    node.put("model", out.toString());
+                    node.put("epochs", report.training().epochsCompleted());
+                    node.put("steps", report.training().globalSteps());
+                    node.put("tokens_per_s", report.training().unitsPerSecond());
+                    node.put("seconds", report.training().elapsedSeconds());
+                    ObjectNode train = node.putObject("train");
+                    train.put("split", validFile != null ? "train" : "first " + Math.round((1 - heldOut) * 100) + "% of the text");
+                    train.put("tokens", report.trainTokens());
+                    train.put("perplexity", report.trainPerplexity());
+                    ObjectNode tail = node.putObject("heldout");
+                    tail.put("split", validFile != null ? validFile.getFileName().toString() : "last " + Math.round(heldOut * 100) + "% of the text");
+                    tail.put("tokens", report.heldOutTokens());
+                    tail.put("perplexity", report.heldOutPerplexity());
+                    tail.put("unknown_tokens", report.unknownTokens());
+                    Samples.put(node, lm, sample.isEmpty() ? "time traveller" : sample);
+                    AtomicFiles.write(result, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+                    System.out.println("wrote " + result);
+                }
             }
             return report;
         }
@@ -137,6 +177,24 @@ public final class LanguageModelCli {
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+    }
+
+    /** The data set a file belongs to: its folder's name under the data directory. */
+    static String datasetName(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? file.getFileName().toString() : parent.getFileName().toString();
+    }
+
+    /** Continuations recorded beside the figures: greedy, temperature 0.8, and top-k 5. */
+    static final class Samples {
+        private Samples() {}
+
+        static void put(ObjectNode node, TextLanguageModel lm, String prefix) {
+            ObjectNode samples = node.putObject("samples");
+            samples.put("greedy", lm.generate(prefix, 100, Sampler.greedy()));
+            samples.put("temperature_0.8_seed_1", lm.generate(prefix, 100, Sampler.sampling(0.8, 0, 1)));
+            samples.put("top_k_5_seed_1", lm.generate(prefix, 100, Sampler.sampling(1.0, 5, 1)));
+        }
     }
 
     /** Loads a bundle and continues a prefix. */
@@ -169,14 +227,35 @@ public final class LanguageModelCli {
         @Option(names = "--text", required = true) String text;
         @Option(names = "--batch", defaultValue = "10") int batch;
         @Option(names = "--steps", defaultValue = "35") int steps;
+        @Option(names = "--tail", defaultValue = "1", description = "Score only this last fraction of the text's tokens, e.g. 0.1 for a held-out tail (default: ${DEFAULT-VALUE}).") double tail;
+        @Option(names = "--sample", defaultValue = "time traveller", description = "Prefix continued in the --result record.") String sample;
+        @Option(names = "--result", description = "Write the figures as a JSON record.") Path result;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            if (!(tail > 0 && tail <= 1)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tail must be in (0, 1], got " + tail);
+            }
             Path file = DataFiles.resolve(dataDir, text);
             try (TextLanguageModel lm = TextLanguageModel.load(model)) {
                 dev.seqtoolkit.core.text.EncodeStats stats = new dev.seqtoolkit.core.text.EncodeStats();
-                int[] ids = lm.encode(dev.seqtoolkit.core.text.TextFiles.readString(file), stats);
-                System.out.printf("perplexity %.3f over %d tokens (%d unknown)%n", lm.perplexity(ids, batch, steps), ids.length, stats.unknown());
+                int[] all = lm.encode(dev.seqtoolkit.core.text.TextFiles.readString(file), stats);
+                int[] ids = java.util.Arrays.copyOfRange(all, all.length - (int) Math.floor(all.length * tail), all.length);
+                double perplexity = lm.perplexity(ids, batch, steps);
+                System.out.printf("perplexity %.3f over %d tokens (%d unknown in the whole text)%n", perplexity, ids.length, stats.unknown());
+                if (result != null) {
+                    ObjectNode node = RunInfo.describe("bin/seqtk lm evaluate " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                    node.put("engine", Engines.configuredName());
+                    node.put("dataset", datasetName(file));
+                    node.put("split", tail == 1 ? "whole text" : "last " + Math.round(tail * 100) + "% of the text");
+                    node.put("model", model.toString());
+                    node.put("tokens", ids.length);
+                    node.put("perplexity", perplexity);
+                    Samples.put(node, lm, sample);
+                    AtomicFiles.write(result, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+                    System.out.println("wrote " + result);
+                }
             }
             return 0;
         }

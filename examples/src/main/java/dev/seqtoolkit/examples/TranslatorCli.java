@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqtoolkit.core.engine.Engines;
 import dev.seqtoolkit.core.io.AtomicFiles;
+import dev.seqtoolkit.core.io.RunInfo;
 import dev.seqtoolkit.translate.AttentionHeatmap;
 import dev.seqtoolkit.translate.AttentionMatrix;
 import dev.seqtoolkit.translate.EvaluationResult;
@@ -24,7 +25,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +40,7 @@ import java.util.concurrent.Callable;
  * translator translate --model models/en-de --attention-png attention.png "A dog runs."
  * translator translate --model models/en-de          (reads standard input, one sentence per line)
  * translator evaluate --model models/en-de --data-dir ../shared/datasets --json result.json
+ * translator export --model models/en-de --out models/en-de-onnx   (then --model models/en-de-onnx runs in ONNX Runtime)
  * </pre>
  *
  * Defaults are Multi30k English to German: {@code multi30k/train.en|de}, {@code val.en|de} and
@@ -48,7 +49,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "translator", mixinStandardHelpOptions = true,
         description = "Train, run and evaluate attention-based translation models.",
-        subcommands = {TranslatorCli.Train.class, TranslatorCli.Translate.class, TranslatorCli.Evaluate.class})
+        subcommands = {TranslatorCli.Train.class, TranslatorCli.Translate.class, TranslatorCli.Evaluate.class,
+            TranslatorCli.Export.class})
 public final class TranslatorCli {
 
     public static void main(String[] args) {
@@ -256,12 +258,9 @@ public final class TranslatorCli {
             stdout.println(r.chrF().format());
             stdout.printf(Locale.ROOT, "%d sentences in %.2f s: %.1f sentences/s (beam %d)%n", r.sentences(), r.seconds(),
                     r.sentencesPerSecond(), translator.config().decoding().beamSize());
-            ObjectNode node = JSON.createObjectNode();
             List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
-            node.put("command", "translator evaluate " + String.join(" ", args));
-            node.put("commit", commit());
+            ObjectNode node = RunInfo.describe("bin/seqtk translator evaluate " + String.join(" ", args));
             node.put("engine", Engines.configuredName());
-            node.put("date", Instant.now().toString());
             node.put("model", model.toString());
             node.put("dataset", dataset(src));
             node.put("split", split(src));
@@ -270,10 +269,10 @@ public final class TranslatorCli {
             node.put("beam", translator.config().decoding().beamSize());
             node.put("bleu", r.bleu().score());
             node.put("bleuSignature", r.bleu().signature());
-            node.put("chrF", r.chrF().score());
+            node.put("chrf", r.chrF().score());
             node.put("sentences", r.sentences());
             node.put("seconds", r.seconds());
-            node.put("sentencesPerSecond", r.sentencesPerSecond());
+            node.put("sentences_per_s", r.sentencesPerSecond());
             if (json != null) {
                 AtomicFiles.write(json, JSON.writeValueAsBytes(node));
                 stdout.println("wrote " + json);
@@ -291,19 +290,30 @@ public final class TranslatorCli {
             int dot = name.lastIndexOf('.');
             return dot > 0 ? name.substring(0, dot) : name;
         }
+    }
 
-        /** The git commit of the working directory, or "unknown" outside a repository. */
-        static String commit() {
-            try {
-                Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                return p.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? out : "unknown";
-            } catch (IOException e) {
-                return "unknown";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "unknown";
+    /** Exports a bundle for ONNX Runtime; the result loads wherever a bundle does ({@code --model DIR}). */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export a translator bundle to ONNX (encoder + decoder step, vocabularies, BPE, config).")
+    static final class Export implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "Bundle directory (DJL form).")
+        Path model;
+        @Option(names = "--out", required = true, description = "Export directory to write (replaced if it is an earlier export).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            run(System.out);
+            return 0;
+        }
+
+        /** Loads the bundle, writes the export, prints where; returns the export directory. */
+        Path run(PrintStream stdout) throws IOException {
+            try (Translator translator = Translator.load(model)) {
+                translator.exportOnnx(out);
             }
+            stdout.println("exported " + model + " to " + out);
+            return out;
         }
     }
 }

@@ -42,9 +42,18 @@ class LanguageModelCliTest {
         String sampled = execute("generate", "--model", model.toString(), "--length", "12", "--temperature", "0.7",
                 "--top-k", "3", "--seed", "5", "the");
         assertTrue(sampled.startsWith("the") && sampled.strip().length() == 15, sampled);
-        String evaluated = execute("evaluate", "--model", model.toString(), "--text", text.toString(), "--batch", "2");
+        Path result = dir.resolve("result.json");
+        String evaluated = execute("evaluate", "--model", model.toString(), "--text", text.toString(), "--batch", "2",
+                "--tail", "0.5", "--sample", "the", "--result", result.toString());
         double perplexity = Double.parseDouble(evaluated.replaceAll("(?s).*perplexity ([0-9.]+).*", "$1"));
         assertTrue(perplexity > 1 && perplexity < 2, evaluated);
+        var record = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.toFile());
+        assertEquals(perplexity, record.get("perplexity").asDouble(), 5e-4);
+        assertEquals("last 50% of the text", record.get("split").asText());
+        assertTrue(record.get("samples").get("greedy").asText().startsWith("the"));
+        for (String field : new String[] {"command", "commit", "date", "machine", "engine", "dataset"}) {
+            assertTrue(record.has(field), field + " in " + record);
+        }
     }
 
     @Test

@@ -156,7 +156,7 @@ class TranslatorCliTest {
             double bleu = translator.evaluate(dir.resolve("test.en"), dir.resolve("test.de")).bleu().score();
             JsonNode node = new ObjectMapper().readTree(json.toFile());
             assertEquals(bleu, node.get("bleu").asDouble(), 1e-9);
-            for (String field : List.of("command", "commit", "engine", "date", "dataset", "split", "chrF", "sentencesPerSecond")) {
+            for (String field : List.of("command", "commit", "engine", "date", "dataset", "split", "chrf", "sentences_per_s", "machine")) {
                 assertTrue(node.has(field), field + " missing in " + node);
             }
             assertEquals("test", node.get("split").asText());

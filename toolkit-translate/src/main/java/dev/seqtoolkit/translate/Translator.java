@@ -9,6 +9,7 @@ import dev.seqtoolkit.core.metrics.Bleu;
 import dev.seqtoolkit.core.metrics.BleuScore;
 import dev.seqtoolkit.core.metrics.ChrF;
 import dev.seqtoolkit.core.metrics.ChrFScore;
+import dev.seqtoolkit.core.onnx.OnnxModel;
 import dev.seqtoolkit.core.text.TextFiles;
 import dev.seqtoolkit.core.text.Vocabulary;
 
@@ -48,6 +49,7 @@ public final class Translator implements AutoCloseable {
     private final TranslatorConfig config;
     private final DecodeStrategy search;
     private final ModelSaver saver;
+    private final ModelSaver onnxExporter;
     private final boolean ownsModel;
     private final AutoCloseable resource;
     private final TranslatorTraining.Report report;
@@ -59,7 +61,8 @@ public final class Translator implements AutoCloseable {
     }
 
     private Translator(TranslationPipeline pipeline, StepModelPool models, TranslatorConfig config, ModelSaver saver,
-            boolean ownsModel, AutoCloseable resource, TranslatorTraining.Report report) {
+            ModelSaver onnxExporter, boolean ownsModel, AutoCloseable resource, TranslatorTraining.Report report) {
+        this.onnxExporter = onnxExporter;
         this.pipeline = pipeline;
         this.resource = resource;
         this.report = report;
@@ -85,7 +88,7 @@ public final class Translator implements AutoCloseable {
      * close the model (close the original).
      */
     public Translator withDecoding(TranslatorConfig.Decoding decoding) {
-        return new Translator(pipeline, models, config.withDecoding(decoding), saver, false, null, report);
+        return new Translator(pipeline, models, config.withDecoding(decoding), saver, onnxExporter, false, null, report);
     }
 
     /** The search for these settings; the output limit is relative to the source only. */
@@ -276,6 +279,23 @@ public final class Translator implements AutoCloseable {
         saver.save(directory, this);
     }
 
+    /**
+     * Exports the translator for ONNX Runtime: encoder and decoder-step graphs with the config,
+     * vocabularies, BPE merges and provenance beside them (see {@link TranslatorOnnx} for the
+     * layout), replacing an earlier export at {@code directory} only once the new one is complete.
+     * {@link #load} and {@link #loadOnnx} read it back.
+     *
+     * @throws IllegalStateException if the translator has no DJL model to export (it was built from a
+     *     bare StepModel, or loaded from an export)
+     */
+    public void exportOnnx(Path directory) throws IOException {
+        if (onnxExporter == null) {
+            throw new IllegalStateException("this translator's model cannot be exported to ONNX: it has no DJL model "
+                    + "(built from a bare StepModel or loaded from an ONNX export)");
+        }
+        onnxExporter.save(directory, this);
+    }
+
     /** @return the text pipeline */
     public TranslationPipeline pipeline() {
         return pipeline;
@@ -339,7 +359,24 @@ public final class Translator implements AutoCloseable {
      *     that do not fit
      */
     public static Translator load(Path bundle) throws IOException {
+        if (TranslatorOnnx.isExport(bundle)) {
+            return loadOnnx(bundle, OnnxModel.Options.defaults());
+        }
         return TranslatorBundle.load(bundle);
+    }
+
+    /**
+     * Loads a translator written by {@link #exportOnnx}; it runs in ONNX Runtime with the same
+     * pipeline and search code as the DJL form. {@link #load} detects an export directory too and
+     * loads it with {@link OnnxModel.Options#defaults()} (one intra-op thread, all optimisations).
+     *
+     * @param options intra-op threads and graph optimisation level of both sessions
+     * @throws IOException naming the file and the problem: missing or invalid files, vocabularies
+     *     that do not match the graphs, graphs that are not ONNX, truncated, of a newer version or
+     *     with unexpected inputs ({@link dev.seqtoolkit.core.onnx.InvalidModelException})
+     */
+    public static Translator loadOnnx(Path directory, OnnxModel.Options options) throws IOException {
+        return TranslatorOnnx.load(directory, options);
     }
 
     /** @return what training reported, if this translator was trained in this process */
@@ -355,6 +392,7 @@ public final class Translator implements AutoCloseable {
         private int maxModels = Runtime.getRuntime().availableProcessors();
         private TranslatorConfig config = TranslatorConfig.defaults();
         private ModelSaver saver;
+        private ModelSaver onnxExporter;
         private AutoCloseable resource;
         private TranslatorTraining.Report report;
 
@@ -407,6 +445,11 @@ public final class Translator implements AutoCloseable {
             return this;
         }
 
+        Builder optOnnxExporter(ModelSaver exporter) {
+            this.onnxExporter = exporter;
+            return this;
+        }
+
         Builder optSaver(ModelSaver saver) {
             this.saver = saver;
             return this;
@@ -422,7 +465,7 @@ public final class Translator implements AutoCloseable {
             }
             StepModelPool pool = model != null ? new StepModelPool(model) : new StepModelPool(factory, maxModels);
             try {
-                return new Translator(pipeline, pool, config, saver, true, resource, report);
+                return new Translator(pipeline, pool, config, saver, onnxExporter, true, resource, report);
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;

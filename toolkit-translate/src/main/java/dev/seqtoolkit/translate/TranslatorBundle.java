@@ -43,6 +43,7 @@ final class TranslatorBundle {
                 .setModelFactory(() -> DjlStepModel.of(model, manager))
                 .optConfig(config)
                 .optSaver((directory, translator) -> save(directory, translator, model, report))
+                .optOnnxExporter((directory, translator) -> TranslatorOnnx.export(directory, translator, model))
                 .optResource(manager)
                 .optTrainingReport(report)
                 .build();

@@ -57,14 +57,22 @@ public final class LanguageModelTrainer {
             long unknownTokens,
             double seconds) {}
 
-    /** Reads the text, trains, and measures held-out perplexity. */
+    /** Reads the text (and the validation text, if any), trains, and measures held-out perplexity. */
     public Report train() throws IOException {
         String text = TextFiles.readString(b.textFile);
-        return train(text);
+        return b.validationFile == null ? train(text) : train(text, TextFiles.readString(b.validationFile));
     }
 
-    /** As {@link #train()} on text already in memory. */
+    /** As {@link #train()} on text already in memory; the held-out part is the text's tail. */
     public Report train(String text) throws IOException {
+        return train(text, null);
+    }
+
+    /**
+     * As {@link #train()} on text in memory. With a validation text the whole training text is
+     * trained on and perplexity is held out on the validation text (e.g. PTB's valid split).
+     */
+    public Report train(String text, String validationText) throws IOException {
         if (text.isBlank()) {
             throw new IllegalArgumentException("The training text " + source() + " is empty");
         }
@@ -78,7 +86,7 @@ public final class LanguageModelTrainer {
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("The training text " + source() + " has no tokens after preprocessing");
         }
-        int heldOut = (int) Math.floor(tokens.size() * b.heldOutFraction);
+        int heldOut = validationText == null ? (int) Math.floor(tokens.size() * b.heldOutFraction) : 0;
         List<String> trainPart = tokens.subList(0, tokens.size() - heldOut);
         VocabularyBuilder vb = Vocabulary.builder().optMinCount(b.minCount);
         if (b.maxVocabulary > 0) {
@@ -88,7 +96,13 @@ public final class LanguageModelTrainer {
         EncodeStats stats = new EncodeStats();
         int[] ids = vocabulary.encode(tokens, stats);
         int[] trainIds = Arrays.copyOfRange(ids, 0, ids.length - heldOut);
-        int[] heldOutIds = Arrays.copyOfRange(ids, ids.length - heldOut, ids.length);
+        int[] heldOutIds = validationText == null
+                ? Arrays.copyOfRange(ids, ids.length - heldOut, ids.length)
+                : vocabulary.encode(kind == TextLanguageModel.TokenizerKind.WORDS
+                        ? wordTokens(validationText) : kind.tokenizer().tokenize(validationText), stats);
+        if (validationText != null) {
+            heldOut = heldOutIds.length;
+        }
         long minimum = LanguageModelBatches.minimumLength(b.batchSize, b.numSteps);
         if (trainIds.length < minimum) {
             throw new IllegalArgumentException("The training part of " + source() + " has " + trainIds.length
@@ -178,6 +192,7 @@ public final class LanguageModelTrainer {
     /** Settings; every size and rate is checked in {@link #build()}. */
     public static final class Builder {
         private Path textFile;
+        private Path validationFile;
         private TextLanguageModel.TokenizerKind tokenizer = TextLanguageModel.TokenizerKind.LETTERS_AND_SPACE;
         private double heldOutFraction = 0.1;
         private int minCount = 1;
@@ -210,6 +225,8 @@ public final class LanguageModelTrainer {
         private Builder() {}
 
         public Builder setTextFile(Path textFile) { this.textFile = textFile; return this; }
+        /** A separate validation text for the held-out perplexity instead of the training text's tail. */
+        public Builder optValidationFile(Path file) { this.validationFile = file; return this; }
         public Builder optTokenizer(TextLanguageModel.TokenizerKind kind) { this.tokenizer = kind; return this; }
         public Builder optHeldOutFraction(double fraction) { this.heldOutFraction = fraction; return this; }
         public Builder optMinCount(int minCount) { this.minCount = minCount; return this; }

@@ -61,10 +61,35 @@ public final class TextLanguageModel implements AutoCloseable {
                     throw new AssertionError(this);
             }
         }
+
+        /**
+         * Turns text into ids of {@code vocabulary}; unknown tokens become {@code <unk>} and are
+         * counted in {@code stats} (may be null). Word models add {@code <eos>} after every line.
+         */
+        public int[] encode(Vocabulary vocabulary, String text, EncodeStats stats) {
+            Tokenizer tokenizer = tokenizer();
+            if (this != WORDS) {
+                return vocabulary.encode(tokenizer.tokenize(text), stats);
+            }
+            List<String> tokens = new ArrayList<>();
+            for (String line : text.split("\r\n|\r|\n")) {
+                List<String> words = tokenizer.tokenize(line);
+                if (!words.isEmpty()) {
+                    tokens.addAll(words);
+                    tokens.add(Vocabulary.EOS);
+                }
+            }
+            return vocabulary.encode(tokens, stats);
+        }
+
+        /** Renders ids of {@code vocabulary} as text: words joined by spaces, characters by nothing. */
+        public String decode(Vocabulary vocabulary, int[] ids) {
+            List<String> tokens = vocabulary.decode(ids, false);
+            return this == WORDS ? String.join(" ", tokens) : String.join("", tokens);
+        }
     }
 
     private final TokenizerKind tokenizerKind;
-    private final Tokenizer tokenizer;
     private final Vocabulary vocabulary;
     private final NDManager manager;
     private final LanguageModel model;
@@ -72,7 +97,6 @@ public final class TextLanguageModel implements AutoCloseable {
 
     private TextLanguageModel(TokenizerKind kind, Vocabulary vocabulary, LanguageModel model, NDManager manager) {
         this.tokenizerKind = kind;
-        this.tokenizer = kind.tokenizer();
         this.vocabulary = vocabulary;
         this.model = model;
         this.manager = manager;
@@ -117,24 +141,12 @@ public final class TextLanguageModel implements AutoCloseable {
      * in {@code stats} (may be null). Word models add {@code <eos>} after every line.
      */
     public int[] encode(String text, EncodeStats stats) {
-        if (tokenizerKind != TokenizerKind.WORDS) {
-            return vocabulary.encode(tokenizer.tokenize(text), stats);
-        }
-        List<String> tokens = new ArrayList<>();
-        for (String line : text.split("\r\n|\r|\n")) {
-            List<String> words = tokenizer.tokenize(line);
-            if (!words.isEmpty()) {
-                tokens.addAll(words);
-                tokens.add(Vocabulary.EOS);
-            }
-        }
-        return vocabulary.encode(tokens, stats);
+        return tokenizerKind.encode(vocabulary, text, stats);
     }
 
     /** Renders token ids as text. */
     public String decode(int[] ids) {
-        List<String> tokens = vocabulary.decode(ids, false);
-        return tokenizerKind == TokenizerKind.WORDS ? String.join(" ", tokens) : String.join("", tokens);
+        return tokenizerKind.decode(vocabulary, ids);
     }
 
     /** Called after the weights changed (training, loading) so generation sees the new ones. */

@@ -159,7 +159,10 @@ public final class ExplicitRecurrentEncoder extends AbstractBlock implements Seq
             NDArray[] mask = null; // per time: (batch, 1) valid mask and its complement
             NDArray[] keepOld = null;
             if (!plan.isFull()) {
-                NDArray m = scope.create(plan.timeMajorMask(), new Shape(time, batch, 1)).toType(input.getDataType(), false);
+                // duplicate(): an engine-owned copy; an array made from host memory borrows it on
+                // PyTorch, and autograd reads the mask in the backward pass after this scope closes
+                NDArray m = scope.create(plan.timeMajorMask(), new Shape(time, batch, 1)).duplicate()
+                        .toType(input.getDataType(), false);
                 NDArray notM = m.neg().add(1f);
                 mask = new NDArray[(int) time];
                 keepOld = new NDArray[(int) time];

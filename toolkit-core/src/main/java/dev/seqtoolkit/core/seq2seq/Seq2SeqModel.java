@@ -30,6 +30,7 @@ import dev.seqtoolkit.core.nn.RecurrentCell;
 import dev.seqtoolkit.core.nn.RecurrentEncoder;
 import dev.seqtoolkit.core.nn.RecurrentOutput;
 import dev.seqtoolkit.core.nn.RecurrentState;
+import dev.seqtoolkit.core.nn.RecurrentWeights;
 import dev.seqtoolkit.core.nn.StackedWeights;
 
 import java.util.ArrayList;
@@ -198,6 +199,44 @@ public final class Seq2SeqModel extends AbstractBlock {
     /** The attention block. */
     public AbstractAttention attention() {
         return attention;
+    }
+
+    /**
+     * The live weights of decoder layer {@code layer} in DJL's fused layout ({@code i2h (G*HD, in)},
+     * {@code h2h (G*HD, HD)}, biases {@code (G*HD)}), whether the decoder steps explicit cells or runs
+     * the fused LUONG block; for export.
+     */
+    public RecurrentWeights decoderWeights(int layer) {
+        if (layer < 0 || layer >= config.decoderLayers()) {
+            throw new IndexOutOfBoundsException(
+                    "decoder layer " + layer + " outside [0, " + config.decoderLayers() + ")");
+        }
+        return cells != null ? cells[layer].weights() : decoderRnn.weights(layer, 0);
+    }
+
+    /** The bridge layer for h ({@code weight (HD, M)}, {@code bias (HD)}); null unless the bridge is LINEAR. */
+    public Linear bridgeHidden() {
+        return bridgeH;
+    }
+
+    /** The bridge layer for the LSTM cell state; null unless the bridge is LINEAR and the cell LSTM. */
+    public Linear bridgeCell() {
+        return bridgeC;
+    }
+
+    /** LUONG's {@code combine_weight (HD, M + HD)}; null for BAHDANAU. */
+    public NDArray combineWeight() {
+        return combineWeight == null ? null : combineWeight.getArray();
+    }
+
+    /** The output weight {@code (V, HD)}: the target embedding when tied. */
+    public NDArray outputWeight() {
+        return outputWeight == null ? targetEmbedding.weight() : outputWeight.getArray();
+    }
+
+    /** The output bias {@code (V)}. */
+    public NDArray outputBias() {
+        return outputBias.getArray();
     }
 
     // ------------------------------------------------------------------------------------ encoder

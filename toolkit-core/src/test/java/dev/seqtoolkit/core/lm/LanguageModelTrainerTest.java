@@ -69,6 +69,20 @@ class LanguageModelTrainerTest {
     }
 
     @Test
+    void wordModelHoldsOutASeparateValidationText() throws IOException {
+        String train = "the cat sat on the mat\nthe dog sat on the log\n".repeat(15);
+        String valid = "the cat sat on the log\nthe bird sat\n";
+        LanguageModelTrainer.Report report = tiny().optTokenizer(TextLanguageModel.TokenizerKind.WORDS)
+                .optEmbeddingSize(8).optNumSteps(5).optEpochs(2).build().train(train, valid);
+        try (TextLanguageModel lm = report.model()) {
+            assertEquals(15 * 14, report.trainTokens(), "every training token is trained on, <eos> per line");
+            assertEquals(11, report.heldOutTokens(), "the validation text's words plus one <eos> per line");
+            assertEquals(1, report.unknownTokens(), "'bird' is not in the training text");
+            assertTrue(Double.isFinite(report.heldOutPerplexity()));
+        }
+    }
+
+    @Test
     void emptyTextIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tiny().build().train("  \n "));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());

@@ -1,4 +1,4 @@
-package dev.seqtoolkit.bench;
+package dev.seqtoolkit.core.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

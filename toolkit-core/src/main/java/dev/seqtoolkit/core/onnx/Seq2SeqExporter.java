@@ -1,0 +1,524 @@
+package dev.seqtoolkit.core.onnx;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.core.Linear;
+import ai.onnx.proto.OnnxMl;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.seqtoolkit.core.attention.AdditiveAttention;
+import dev.seqtoolkit.core.attention.GeneralAttention;
+import dev.seqtoolkit.core.host.HostRecurrentStack.Cell;
+import dev.seqtoolkit.core.nn.CellType;
+import dev.seqtoolkit.core.nn.RecurrentWeights;
+import dev.seqtoolkit.core.seq2seq.Seq2SeqConfig;
+import dev.seqtoolkit.core.seq2seq.Seq2SeqModel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exports a {@link Seq2SeqModel} as two ONNX graphs (opset {@value OnnxGraphBuilder#OPSET}): the
+ * encoder, run once per source batch, and one decoder step, run by host code (greedy or beam search)
+ * once per target position. Batch ({@code batch}/{@code rows}) and source length ({@code src_len})
+ * are dynamic axes.
+ *
+ * <pre>
+ * encoder.onnx
+ *   in : source_ids int64 (batch, src_len), source_lengths int64 (batch), each in [1, src_len]
+ *   out: memory (batch, src_len, M) zero at padding, source_mask float (batch, src_len) 1 real / 0 pad,
+ *        h0 (L, batch, HD), c0 (L, batch, HD) [LSTM], keys (batch, src_len, K) [ADDITIVE: K = A, GENERAL: K = HD]
+ *   ops: Gather (embedding), LSTM/GRU (bidirectional, stacked, sequence_lens), Range/Less (mask),
+ *        Reshape/Transpose/Slice/Tile/MatMul/Tanh (bridge), MatMul (keys)
+ *
+ * decoder_step.onnx
+ *   in : previous_tokens int64 (rows), h (L, rows, HD), c (L, rows, HD) [LSTM], memory (rows, src_len, M),
+ *        source_mask (rows, src_len), keys (rows, src_len, K) [ADDITIVE, GENERAL], feed (rows, HD) [input feeding]
+ *   out: log_probs (rows, V), h_next, c_next [LSTM], attention (rows, src_len), feed_next (rows, HD) [input feeding]
+ *   ops: Gather, the cell written out as MatMul/Add/Split/Sigmoid/Tanh/Mul/Sub, attention as MatMul (+Tanh),
+ *        masked softmax (Add of (mask - 1) * 1e30, Softmax, Mul by the mask), LUONG's Concat/MatMul/Tanh,
+ *        the output MatMul/Add and LogSoftmax
+ * </pre>
+ *
+ * <p>The decoder cell is written with standard operators rather than as an ONNX {@code LSTM} of
+ * length 1: the state stays {@code (rows, HD)} per layer with no time-major reshapes, the GRU needs
+ * no {@code linear_before_reset} mapping, and it reads exactly like {@code LstmCell}/{@code GruCell}.
+ * Every decoder style of {@link Seq2SeqConfig} exports: BAHDANAU and LUONG, ADDITIVE, DOT and
+ * GENERAL attention, input feeding, tied output embeddings, every bridge.
+ *
+ * <p>Both files carry {@value #CONFIG_KEY} (the {@link Seq2SeqConfig} JSON), {@value #GRAPH_KEY}
+ * ({@code encoder} or {@code decoder_step}), {@value #FORMAT_KEY} and whatever
+ * {@link #putMetadata} added (vocabulary hashes, provenance).
+ */
+public final class Seq2SeqExporter {
+    public static final String ENCODER_FILE = "encoder.onnx";
+    public static final String DECODER_FILE = "decoder_step.onnx";
+
+    public static final String SOURCE_IDS = "source_ids";
+    public static final String SOURCE_LENGTHS = "source_lengths";
+    public static final String MEMORY = "memory";
+    public static final String SOURCE_MASK = "source_mask";
+    public static final String H0 = "h0";
+    public static final String C0 = "c0";
+    public static final String KEYS = "keys";
+
+    public static final String PREVIOUS_TOKENS = "previous_tokens";
+    public static final String H = "h";
+    public static final String C = "c";
+    public static final String FEED = "feed";
+    public static final String LOG_PROBS = "log_probs";
+    public static final String H_NEXT = "h_next";
+    public static final String C_NEXT = "c_next";
+    public static final String ATTENTION = "attention";
+    public static final String FEED_NEXT = "feed_next";
+
+    public static final String CONFIG_KEY = "seqtoolkit.seq2seq.config";
+    public static final String GRAPH_KEY = "seqtoolkit.seq2seq.graph";
+    public static final String FORMAT_KEY = "seqtoolkit.seq2seq.format";
+    public static final int FORMAT = 1;
+
+    /** What is added to the scores of padded positions before the softmax (as in the DJL attention). */
+    static final float MASK_FILL = 1.0e30f;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Seq2SeqModel model;
+    private final Seq2SeqConfig config;
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    private Seq2SeqExporter(Seq2SeqModel model) {
+        this.model = model;
+        this.config = model.config();
+    }
+
+    /** An exporter of the model's current weights. */
+    public static Seq2SeqExporter of(Seq2SeqModel model) {
+        if (model == null) {
+            throw new IllegalArgumentException("The model is required");
+        }
+        return new Seq2SeqExporter(model);
+    }
+
+    /** Whether the encoder outputs (and the step reads) projected attention keys. */
+    public static boolean hasKeys(Seq2SeqConfig config) {
+        return config.attention() != Seq2SeqConfig.AttentionType.DOT;
+    }
+
+    /** Adds a {@code metadata_props} entry to both graphs. */
+    public Seq2SeqExporter putMetadata(String key, String value) {
+        if (key.equals(CONFIG_KEY) || key.equals(GRAPH_KEY) || key.equals(FORMAT_KEY)) {
+            throw new IllegalArgumentException("The key " + key + " is written by the exporter");
+        }
+        metadata.put(key, value);
+        return this;
+    }
+
+    /** Writes {@value #ENCODER_FILE} and {@value #DECODER_FILE} into {@code directory}, each atomically. */
+    public void save(Path directory) throws IOException {
+        OnnxGraphBuilder.write(encoderModel(), directory.resolve(ENCODER_FILE));
+        OnnxGraphBuilder.write(decoderStepModel(), directory.resolve(DECODER_FILE));
+    }
+
+    private void stamp(OnnxGraphBuilder g, String graph) {
+        try {
+            g.putMetadata(CONFIG_KEY, JSON.writeValueAsString(config));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not write the model configuration", e);
+        }
+        g.putMetadata(GRAPH_KEY, graph);
+        g.putMetadata(FORMAT_KEY, Integer.toString(FORMAT));
+        metadata.forEach(g::putMetadata);
+    }
+
+    // -------------------------------------------------------------------------------- encoder
+
+    /** The encoder graph. */
+    public OnnxMl.ModelProto encoderModel() {
+        OnnxGraphBuilder g = new OnnxGraphBuilder("seq2seq_encoder");
+        int hd = config.decoderHiddenSize();
+        int m = config.memorySize();
+        int layers = config.decoderLayers();
+        boolean lstm = config.cell() == CellType.LSTM;
+        g.addInput(SOURCE_IDS, DataType.INT64, dim("batch"), dim("src_len"));
+        g.addInput(SOURCE_LENGTHS, DataType.INT64, dim("batch"));
+        g.addOutput(MEMORY, DataType.FLOAT, dim("batch"), dim("src_len"), dim(m));
+        g.addOutput(SOURCE_MASK, DataType.FLOAT, dim("batch"), dim("src_len"));
+        g.addOutput(H0, DataType.FLOAT, dim(layers), dim("batch"), dim(hd));
+        if (lstm) {
+            g.addOutput(C0, DataType.FLOAT, dim(layers), dim("batch"), dim(hd));
+        }
+        if (hasKeys(config)) {
+            g.addOutput(KEYS, DataType.FLOAT, dim("batch"), dim("src_len"), dim(keySize()));
+        }
+
+        // (batch, src_len) -> (batch, src_len, E)
+        String table = g.addInitializer("source_embedding", floats(model.sourceEmbedding().weight()),
+                config.sourceVocabSize(), config.embeddingSize());
+        String x = g.node("Gather").inputs(table, SOURCE_IDS).attr("axis", 0L).outputs("source_embedded").addSingle();
+        String lens = g.node("Cast").inputs(SOURCE_LENGTHS).attr("to", (long) DataType.INT32.getNumber())
+                .outputs("source_lengths_int32").addSingle();
+        RecurrentExporter.Outputs rnn = encoderStack().emit(g, x, lens, null, null, "encoder_output", "encoder_hn",
+                lstm ? "encoder_cn" : null);
+
+        // mask (batch, src_len): position < length
+        String shape = g.node("Shape").inputs(SOURCE_IDS).outputs("source_shape").addSingle();
+        String srcLen = g.node("Gather").inputs(shape, scalar(g, "index_one", 1)).attr("axis", 0L)
+                .outputs("src_len").addSingle();
+        String positions = g.node("Range").inputs(scalar(g, "zero", 0), srcLen, scalar(g, "one", 1))
+                .outputs("positions").addSingle();
+        String row = unsqueeze(g, positions, 0, "positions_row"); // (1, src_len)
+        String column = unsqueeze(g, SOURCE_LENGTHS, 1, "lengths_column"); // (batch, 1)
+        String real = g.node("Less").inputs(row, column).outputs("real_positions").addSingle();
+        g.node("Cast").inputs(real).attr("to", (long) DataType.FLOAT.getNumber()).outputs(SOURCE_MASK).add();
+        // memory, zero at padding whatever the runtime leaves there
+        String mask3 = unsqueeze(g, SOURCE_MASK, 2, "source_mask_3d");
+        g.node("Mul").inputs(rnn.output(), mask3).outputs(MEMORY).add();
+
+        String batch = g.node("Slice").inputs(shape, ints(g, "slice_0", 0), ints(g, "slice_1", 1))
+                .outputs("batch_size").addSingle(); // (1)
+        bridge(g, rnn.finalHidden(), model.bridgeHidden(), H0, batch);
+        if (lstm) {
+            bridge(g, rnn.finalCell(), model.bridgeCell(), C0, batch);
+        }
+        if (hasKeys(config)) {
+            float[] w = config.attention() == Seq2SeqConfig.AttentionType.ADDITIVE
+                    ? floats(((AdditiveAttention) model.attention()).keyWeight().getArray()) // (M, A)
+                    : floats(((GeneralAttention) model.attention()).weight().getArray()); // (M, HD)
+            String wk = g.addInitializer("attention_key_weight", w, m, keySize());
+            g.node("MatMul").inputs(MEMORY, wk).outputs(KEYS).add(); // (batch, src_len, K)
+        }
+        stamp(g, "encoder");
+        return g.toModel();
+    }
+
+    private int keySize() {
+        return config.attention() == Seq2SeqConfig.AttentionType.ADDITIVE
+                ? config.attentionHiddenSize()
+                : config.decoderHiddenSize();
+    }
+
+    private RecurrentExporter encoderStack() {
+        Cell cell = config.cell() == CellType.LSTM ? Cell.LSTM : Cell.GRU;
+        RecurrentExporter.Builder b = RecurrentExporter.builder(cell);
+        int in = config.embeddingSize();
+        int he = config.encoderHiddenSize();
+        for (int l = 0; l < config.encoderLayers(); l++) {
+            FusedRecurrentWeights forward = fused(cell, model.encoder().weights(l, 0), in, he);
+            if (config.bidirectional()) {
+                b.addLayer(forward, fused(cell, model.encoder().weights(l, 1), in, he));
+            } else {
+                b.addLayer(forward);
+            }
+            in = config.memorySize();
+        }
+        return b.build();
+    }
+
+    private static FusedRecurrentWeights fused(Cell cell, RecurrentWeights w, int in, int hidden) {
+        return FusedRecurrentWeights.of(cell, in, hidden, floats(w.i2hWeight()), floats(w.h2hWeight()),
+                floats(w.i2hBias()), floats(w.h2hBias()));
+    }
+
+    /**
+     * The decoder's initial state as {@code Seq2SeqModel} computes it from the encoder's final
+     * states {@code (encLayers*dirs, batch, HE)}: per layer {@code [h_f; h_b]}, the top layer repeated
+     * when the layer counts differ, then CONCAT (as is), LINEAR ({@code tanh(W x + b)}) or ZERO.
+     */
+    private void bridge(OnnxGraphBuilder g, String states, Linear linear, String out, String batch) {
+        int encLayers = config.encoderLayers();
+        int decLayers = config.decoderLayers();
+        int hd = config.decoderHiddenSize();
+        int m = config.memorySize();
+        String p = out + "_bridge";
+        if (config.bridge() == Seq2SeqConfig.Bridge.ZERO) {
+            String zero = g.addInitializer(g.uniqueName(p + "_zero"), new float[] {0f}, 1, 1, 1);
+            String target = g.node("Concat").inputs(ints(g, p + "_layers", decLayers), batch, ints(g, p + "_hd", hd))
+                    .attr("axis", 0L).outputs(g.uniqueName(p + "_shape")).addSingle();
+            g.node("Expand").inputs(zero, target).outputs(out).add();
+            return;
+        }
+        String perLayer = states;
+        if (config.encoderDirections() == 2) {
+            // (encL*2, batch, HE) -> (encL, 2, batch, HE) -> (encL, batch, 2, HE) -> (encL, batch, M)
+            String split = g.node("Reshape").inputs(states, ints(g, p + "_split_shape", encLayers, 2, -1,
+                    config.encoderHiddenSize())).outputs(g.uniqueName(p + "_directions")).addSingle();
+            String t = g.node("Transpose").inputs(split).attr("perm", new long[] {0, 2, 1, 3})
+                    .outputs(g.uniqueName(p + "_batch_major")).addSingle();
+            perLayer = g.node("Reshape").inputs(t, ints(g, p + "_join_shape", encLayers, 0, m))
+                    .outputs(g.uniqueName(p + "_joined")).addSingle();
+        }
+        String selected = perLayer;
+        if (decLayers != encLayers) {
+            String top = g.node("Slice").inputs(perLayer, ints(g, p + "_top_start", encLayers - 1),
+                    ints(g, p + "_top_end", encLayers), ints(g, p + "_top_axis", 0))
+                    .outputs(g.uniqueName(p + "_top")).addSingle(); // (1, batch, M)
+            selected = decLayers == 1 ? top
+                    : g.node("Tile").inputs(top, ints(g, p + "_repeats", decLayers, 1, 1))
+                            .outputs(g.uniqueName(p + "_tiled")).addSingle();
+        }
+        if (linear == null) {
+            g.node("Identity").inputs(selected).outputs(out).add(); // CONCAT: M == HD
+            return;
+        }
+        float[] w = floats(linear.getParameters().get("weight").getArray()); // (HD, M)
+        float[] b = floats(linear.getParameters().get("bias").getArray()); // (HD)
+        String projected = matMulTransposed(g, selected, w, hd, m, p + "_weight_t");
+        String biased = g.node("Add").inputs(projected, g.addInitializer(g.uniqueName(p + "_bias"), b, hd))
+                .outputs(g.uniqueName(p + "_linear")).addSingle();
+        g.node("Tanh").inputs(biased).outputs(out).add();
+    }
+
+    // -------------------------------------------------------------------------------- decoder step
+
+    /** The decoder-step graph. */
+    public OnnxMl.ModelProto decoderStepModel() {
+        OnnxGraphBuilder g = new OnnxGraphBuilder("seq2seq_decoder_step");
+        int hd = config.decoderHiddenSize();
+        int m = config.memorySize();
+        int layers = config.decoderLayers();
+        int v = config.targetVocabSize();
+        boolean lstm = config.cell() == CellType.LSTM;
+        boolean luong = config.decoderStyle() == Seq2SeqConfig.DecoderStyle.LUONG;
+        g.addInput(PREVIOUS_TOKENS, DataType.INT64, dim("rows"));
+        g.addInput(H, DataType.FLOAT, dim(layers), dim("rows"), dim(hd));
+        if (lstm) {
+            g.addInput(C, DataType.FLOAT, dim(layers), dim("rows"), dim(hd));
+        }
+        g.addInput(MEMORY, DataType.FLOAT, dim("rows"), dim("src_len"), dim(m));
+        g.addInput(SOURCE_MASK, DataType.FLOAT, dim("rows"), dim("src_len"));
+        if (hasKeys(config)) {
+            g.addInput(KEYS, DataType.FLOAT, dim("rows"), dim("src_len"), dim(keySize()));
+        }
+        if (config.inputFeeding()) {
+            g.addInput(FEED, DataType.FLOAT, dim("rows"), dim(hd));
+        }
+        g.addOutput(LOG_PROBS, DataType.FLOAT, dim("rows"), dim(v));
+        g.addOutput(H_NEXT, DataType.FLOAT, dim(layers), dim("rows"), dim(hd));
+        if (lstm) {
+            g.addOutput(C_NEXT, DataType.FLOAT, dim(layers), dim("rows"), dim(hd));
+        }
+        g.addOutput(ATTENTION, DataType.FLOAT, dim("rows"), dim("src_len"));
+        if (config.inputFeeding()) {
+            g.addOutput(FEED_NEXT, DataType.FLOAT, dim("rows"), dim(hd));
+        }
+
+        String table = g.addInitializer("target_embedding", floats(model.targetEmbedding().weight()), v,
+                config.embeddingSize());
+        String embedded = g.node("Gather").inputs(table, PREVIOUS_TOKENS).attr("axis", 0L).outputs("target_embedded")
+                .addSingle(); // (rows, E)
+        List<String> hs = new ArrayList<>();
+        List<String> cs = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            String index = scalar(g, "layer_" + l, l);
+            hs.add(g.node("Gather").inputs(H, index).attr("axis", 0L).outputs("h_layer" + l).addSingle()); // (rows, HD)
+            if (lstm) {
+                cs.add(g.node("Gather").inputs(C, index).attr("axis", 0L).outputs("c_layer" + l).addSingle());
+            }
+        }
+        String output;
+        String weights;
+        List<String[]> next;
+        if (!luong) {
+            String[] attended = attend(g, hs.get(layers - 1)); // query: the previous top hidden state
+            weights = attended[1];
+            String x = g.node("Concat").inputs(embedded, attended[0]).attr("axis", 1L).outputs("cell_input")
+                    .addSingle(); // (rows, E + M)
+            next = runCells(g, x, hs, cs);
+            output = next.get(layers - 1)[0];
+        } else {
+            String x = config.inputFeeding()
+                    ? g.node("Concat").inputs(embedded, FEED).attr("axis", 1L).outputs("cell_input").addSingle()
+                    : embedded; // (rows, E [+ HD])
+            next = runCells(g, x, hs, cs);
+            String h = next.get(layers - 1)[0];
+            String[] attended = attend(g, h);
+            weights = attended[1];
+            String joined = g.node("Concat").inputs(attended[0], h).attr("axis", 1L).outputs("context_and_hidden")
+                    .addSingle(); // (rows, M + HD)
+            String combined = matMulTransposed(g, joined, floats(model.combineWeight()), hd, m + hd,
+                    "combine_weight_t");
+            output = g.node("Tanh").inputs(combined).outputs(config.inputFeeding() ? FEED_NEXT : "attentional")
+                    .addSingle(); // (rows, HD)
+        }
+        g.node("Identity").inputs(weights).outputs(ATTENTION).add();
+        stackStates(g, next, 0, H_NEXT);
+        if (lstm) {
+            stackStates(g, next, 1, C_NEXT);
+        }
+        String logits = matMulTransposed(g, output, floats(model.outputWeight()), v, hd, "output_weight_t");
+        String biased = g.node("Add").inputs(logits, g.addInitializer("output_bias", floats(model.outputBias()), v))
+                .outputs("logits").addSingle();
+        g.node("LogSoftmax").inputs(biased).attr("axis", 1L).outputs(LOG_PROBS).add();
+        stamp(g, "decoder_step");
+        return g.toModel();
+    }
+
+    /** Each layer's new (h, c) stacked to {@code (L, rows, HD)}. */
+    private static void stackStates(OnnxGraphBuilder g, List<String[]> states, int which, String out) {
+        String[] parts = new String[states.size()];
+        for (int l = 0; l < parts.length; l++) {
+            parts[l] = unsqueeze(g, states.get(l)[which], 0, g.uniqueName(out + "_layer" + l));
+        }
+        if (parts.length == 1) {
+            g.node("Identity").inputs(parts[0]).outputs(out).add();
+        } else {
+            g.node("Concat").inputs(parts).attr("axis", 0L).outputs(out).add();
+        }
+    }
+
+    /** Runs the decoder layers on {@code x (rows, in)}; returns per layer {h, c} ({@code c} null for GRU). */
+    private List<String[]> runCells(OnnxGraphBuilder g, String x, List<String> hs, List<String> cs) {
+        List<String[]> next = new ArrayList<>();
+        int hd = config.decoderHiddenSize();
+        for (int l = 0; l < config.decoderLayers(); l++) {
+            RecurrentWeights w = model.decoderWeights(l);
+            int in = l == 0 ? config.decoderInputSize() : hd;
+            float[] wi = floats(w.i2hWeight());
+            float[] wh = floats(w.h2hWeight());
+            float[] bi = floats(w.i2hBias());
+            float[] bh = floats(w.h2hBias());
+            int rows = config.cell().gates() * hd;
+            String p = "decoder" + l;
+            String xi = matMulTransposed(g, x, wi, rows, in, p + "_i2h_t"); // (rows, G*HD)
+            String hh = matMulTransposed(g, hs.get(l), wh, rows, hd, p + "_h2h_t");
+            if (config.cell() == CellType.LSTM) {
+                float[] bias = new float[rows];
+                for (int i = 0; i < rows; i++) {
+                    bias[i] = bi[i] + bh[i];
+                }
+                String sum = g.node("Add").inputs(xi, hh).outputs(p + "_gates_raw").addSingle();
+                String gates = g.node("Add").inputs(sum, g.addInitializer(p + "_bias", bias, rows))
+                        .outputs(p + "_gates").addSingle();
+                List<String> ifgo = g.node("Split").inputs(gates).attr("axis", 1L)
+                        .outputs(p + "_i_raw", p + "_f_raw", p + "_g_raw", p + "_o_raw").add();
+                String i = g.node("Sigmoid").inputs(ifgo.get(0)).outputs(p + "_i").addSingle();
+                String f = g.node("Sigmoid").inputs(ifgo.get(1)).outputs(p + "_f").addSingle();
+                String cand = g.node("Tanh").inputs(ifgo.get(2)).outputs(p + "_g").addSingle();
+                String o = g.node("Sigmoid").inputs(ifgo.get(3)).outputs(p + "_o").addSingle();
+                String keep = g.node("Mul").inputs(f, cs.get(l)).outputs(p + "_fc").addSingle();
+                String write = g.node("Mul").inputs(i, cand).outputs(p + "_ig").addSingle();
+                String c = g.node("Add").inputs(keep, write).outputs(p + "_c").addSingle(); // c' = f c + i g
+                String tc = g.node("Tanh").inputs(c).outputs(p + "_tanh_c").addSingle();
+                String h = g.node("Mul").inputs(o, tc).outputs(p + "_h").addSingle(); // h' = o tanh(c')
+                next.add(new String[] {h, c});
+                x = h;
+            } else {
+                String gi = g.node("Add").inputs(xi, g.addInitializer(p + "_i2h_bias", bi, rows)).outputs(p + "_gi")
+                        .addSingle();
+                String gh = g.node("Add").inputs(hh, g.addInitializer(p + "_h2h_bias", bh, rows)).outputs(p + "_gh")
+                        .addSingle();
+                List<String> in3 = g.node("Split").inputs(gi).attr("axis", 1L)
+                        .outputs(p + "_gi_r", p + "_gi_z", p + "_gi_n").add();
+                List<String> hh3 = g.node("Split").inputs(gh).attr("axis", 1L)
+                        .outputs(p + "_gh_r", p + "_gh_z", p + "_gh_n").add();
+                String r = g.node("Sigmoid").inputs(g.node("Add").inputs(in3.get(0), hh3.get(0))
+                        .outputs(p + "_r_raw").addSingle()).outputs(p + "_r").addSingle();
+                String z = g.node("Sigmoid").inputs(g.node("Add").inputs(in3.get(1), hh3.get(1))
+                        .outputs(p + "_z_raw").addSingle()).outputs(p + "_z").addSingle();
+                String rh = g.node("Mul").inputs(r, hh3.get(2)).outputs(p + "_r_hn").addSingle();
+                String n = g.node("Tanh").inputs(g.node("Add").inputs(in3.get(2), rh).outputs(p + "_n_raw")
+                        .addSingle()).outputs(p + "_n").addSingle();
+                // h' = n - z (n - h) = (1 - z) n + z h
+                String diff = g.node("Sub").inputs(n, hs.get(l)).outputs(p + "_n_minus_h").addSingle();
+                String zd = g.node("Mul").inputs(z, diff).outputs(p + "_z_diff").addSingle();
+                String h = g.node("Sub").inputs(n, zd).outputs(p + "_h").addSingle();
+                next.add(new String[] {h, null});
+                x = h;
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Attention of {@code query (rows, HD)} over the memory: returns {context (rows, M), weights
+     * (rows, src_len)}.
+     */
+    private String[] attend(OnnxGraphBuilder g, String query) {
+        String scores;
+        switch (config.attention()) {
+            case ADDITIVE: {
+                AdditiveAttention a = (AdditiveAttention) model.attention();
+                int hidden = config.attentionHiddenSize();
+                String wq = g.addInitializer("attention_query_weight", floats(a.queryWeight().getArray()),
+                        config.decoderHiddenSize(), hidden); // (HD, A)
+                String pq = g.node("MatMul").inputs(query, wq).outputs("query_projected").addSingle(); // (rows, A)
+                String pq3 = unsqueeze(g, pq, 1, "query_projected_3d"); // (rows, 1, A)
+                String energy = g.node("Tanh").inputs(g.node("Add").inputs(pq3, KEYS).outputs("energy_raw")
+                        .addSingle()).outputs("energy").addSingle(); // (rows, src_len, A)
+                String v = g.addInitializer("attention_energy_weight", floats(a.energyWeight().getArray()), hidden, 1);
+                String s3 = g.node("MatMul").inputs(energy, v).outputs("scores_3d").addSingle(); // (rows, src_len, 1)
+                scores = squeeze(g, s3, 2, "scores");
+                break;
+            }
+            case DOT:
+            case GENERAL: {
+                String keys = config.attention() == Seq2SeqConfig.AttentionType.DOT ? MEMORY : KEYS;
+                String q3 = unsqueeze(g, query, 2, "query_column"); // (rows, HD, 1)
+                String s3 = g.node("MatMul").inputs(keys, q3).outputs("scores_3d").addSingle(); // (rows, src_len, 1)
+                scores = squeeze(g, s3, 2, "scores");
+                break;
+            }
+            default:
+                throw new UnsupportedOperationException("No ONNX export for attention " + config.attention());
+        }
+        // masked softmax: padded scores + (mask - 1) * 1e30, softmax, times the mask
+        String shifted = g.node("Sub").inputs(SOURCE_MASK, g.addInitializer("one_float", new float[] {1f}))
+                .outputs("mask_minus_one").addSingle();
+        String fill = g.node("Mul").inputs(shifted, g.addInitializer("mask_fill", new float[] {MASK_FILL}))
+                .outputs("mask_fill_values").addSingle();
+        String filled = g.node("Add").inputs(scores, fill).outputs("scores_masked").addSingle();
+        String soft = g.node("Softmax").inputs(filled).attr("axis", -1L).outputs("weights_raw").addSingle();
+        String weights = g.node("Mul").inputs(soft, SOURCE_MASK).outputs("attention_weights").addSingle();
+        String w3 = unsqueeze(g, weights, 1, "attention_weights_3d"); // (rows, 1, src_len)
+        String c3 = g.node("MatMul").inputs(w3, MEMORY).outputs("context_3d").addSingle(); // (rows, 1, M)
+        return new String[] {squeeze(g, c3, 1, "context"), weights};
+    }
+
+    // -------------------------------------------------------------------------------- helpers
+
+    /** {@code x (..., cols) W^T} for a row-major {@code W (rows, cols)} given in DJL's Linear layout. */
+    private static String matMulTransposed(OnnxGraphBuilder g, String x, float[] w, int rows, int cols, String name) {
+        float[] t = new float[w.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = w[r * cols + c];
+            }
+        }
+        String wt = g.addInitializer(g.uniqueName(name), t, cols, rows);
+        return g.node("MatMul").inputs(x, wt).outputs(g.uniqueName(name + "_product")).addSingle();
+    }
+
+    private static String unsqueeze(OnnxGraphBuilder g, String x, long axis, String name) {
+        return g.node("Unsqueeze").inputs(x, ints(g, name + "_axes", axis)).outputs(g.uniqueName(name)).addSingle();
+    }
+
+    private static String squeeze(OnnxGraphBuilder g, String x, long axis, String name) {
+        return g.node("Squeeze").inputs(x, ints(g, name + "_axes", axis)).outputs(g.uniqueName(name)).addSingle();
+    }
+
+    /** A 1-D int64 initializer. */
+    private static String ints(OnnxGraphBuilder g, String name, long... values) {
+        return g.addInitializer(g.uniqueName(name), values, values.length);
+    }
+
+    /** A scalar int64 initializer. */
+    private static String scalar(OnnxGraphBuilder g, String name, long value) {
+        return g.addInitializer(g.uniqueName(name), new long[] {value});
+    }
+
+    private static ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension dim(long size) {
+        return OnnxGraphBuilder.dim(size);
+    }
+
+    private static ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension dim(String symbol) {
+        return OnnxGraphBuilder.dim(symbol);
+    }
+
+    static float[] floats(NDArray array) {
+        return array.toFloatArray();
+    }
+}

@@ -1,0 +1,238 @@
+package dev.seqtoolkit.core.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.seqtoolkit.core.decode.BeamSearch;
+import dev.seqtoolkit.core.decode.DecoderState;
+import dev.seqtoolkit.core.decode.GreedySearch;
+import dev.seqtoolkit.core.decode.Hypothesis;
+import dev.seqtoolkit.core.decode.StepModel;
+import dev.seqtoolkit.core.decode.StepOutput;
+import dev.seqtoolkit.core.engine.Engines;
+import dev.seqtoolkit.core.nn.CellType;
+import dev.seqtoolkit.core.seq2seq.DjlStepModel;
+import dev.seqtoolkit.core.seq2seq.Seq2SeqConfig;
+import dev.seqtoolkit.core.seq2seq.Seq2SeqConfig.AttentionType;
+import dev.seqtoolkit.core.seq2seq.Seq2SeqConfig.Bridge;
+import dev.seqtoolkit.core.seq2seq.Seq2SeqConfig.DecoderStyle;
+import dev.seqtoolkit.core.seq2seq.Seq2SeqModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * A seq2seq model exported as encoder + decoder step must give, in ONNX Runtime, the DJL step
+ * model's log-probabilities (within 1e-4) and attention along whole decodes, and the same greedy
+ * and beam translations.
+ */
+class Seq2SeqExportTest {
+    static final int SRC_VOCAB = 11;
+    static final int TGT_VOCAB = 13;
+
+    @TempDir
+    Path dir;
+
+    static Seq2SeqConfig.Builder tiny() {
+        return Seq2SeqConfig.builder().setSourceVocabSize(SRC_VOCAB).setTargetVocabSize(TGT_VOCAB)
+                .setEmbeddingSize(5).setEncoderHiddenSize(3).setDecoderHiddenSize(6);
+    }
+
+    static Stream<Seq2SeqConfig> configs() {
+        return Stream.of(
+                // Bahdanau + additive, bidirectional LSTM, CONCAT bridge
+                tiny().optAttention(AttentionType.ADDITIVE, 7).build(),
+                // Luong + dot, GRU
+                tiny().optDecoderStyle(DecoderStyle.LUONG).optAttention(AttentionType.DOT, 0)
+                        .optCell(CellType.GRU).build(),
+                // Luong + general with input feeding, 2 encoder and 2 decoder layers, LINEAR bridge
+                tiny().optDecoderStyle(DecoderStyle.LUONG).optAttention(AttentionType.GENERAL, 0)
+                        .optInputFeeding(true).optEncoderLayers(2).optDecoderLayers(2).optBridge(Bridge.LINEAR)
+                        .build(),
+                // Bahdanau GRU, unidirectional, 3 decoder layers over 1 encoder layer, LINEAR bridge, tied output
+                tiny().optAttention(AttentionType.ADDITIVE, 4).optCell(CellType.GRU).optBidirectional(false)
+                        .setEmbeddingSize(6).optDecoderLayers(3).optBridge(Bridge.LINEAR)
+                        .optTieTargetEmbedding(true).build(),
+                // Luong + general LSTM, no feeding, ZERO bridge, 2 decoder layers (the fused decoder)
+                tiny().optDecoderStyle(DecoderStyle.LUONG).optAttention(AttentionType.GENERAL, 0)
+                        .optBridge(Bridge.ZERO).optDecoderLayers(2).build());
+    }
+
+    /** Every parameter (biases too) uniform in [-0.5, 0.5). */
+    static Seq2SeqModel model(Seq2SeqConfig config, NDManager manager, long seed) {
+        Seq2SeqModel model = new Seq2SeqModel(config);
+        model.initialize(manager, DataType.FLOAT32, new Shape(2, 4), new Shape(2), new Shape(2, 3));
+        Random random = new Random(seed);
+        model.getParameters().forEach(pair -> {
+            NDArray array = pair.getValue().getArray();
+            float[] values = new float[(int) array.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = random.nextFloat() - 0.5f;
+            }
+            array.set(FloatBuffer.wrap(values));
+        });
+        return model;
+    }
+
+    static List<int[]> sources() {
+        return List.of(new int[] {4, 9, 5, 7, 10}, new int[] {6, 8, 4}, new int[] {10}, new int[] {5, 5, 9, 4});
+    }
+
+    static int argMax(float[] a, int row, int width) {
+        int best = 0;
+        for (int j = 1; j < width; j++) {
+            if (a[row * width + j] > a[row * width + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void stepLogProbsAttentionAndSearchesMatchDjl(Seq2SeqConfig config) throws Exception {
+        try (NDManager manager = Engines.newManager()) {
+            Seq2SeqModel model = model(config, manager, 7);
+            Seq2SeqExporter.of(model).save(dir);
+            try (DjlStepModel djl = DjlStepModel.of(model, manager);
+                    OrtStepModel ort = OrtStepModel.load(dir, OnnxModel.Options.defaults())) {
+                assertEquals(TGT_VOCAB, ort.vocabSize());
+                assertEquals(config, ort.config());
+                compareAlongGreedyDecode(djl, ort, config);
+                List<int[]> sources = sources();
+                GreedySearch greedy = GreedySearch.builder().optMaxLength(9).build();
+                assertSameTokens(greedy.decode(djl, sources), greedy.decode(ort, sources), "greedy");
+                BeamSearch beam = BeamSearch.builder().optBeamSize(5).optNBest(3).optMaxLength(9).build();
+                assertSameTokens(beam.decode(djl, sources), beam.decode(ort, sources), "beam 5");
+            }
+        }
+        OnnxTestSupport.assumeCheckerPasses(List.of(dir.resolve(Seq2SeqExporter.ENCODER_FILE),
+                dir.resolve(Seq2SeqExporter.DECODER_FILE)));
+    }
+
+    /** Steps both models with DJL's greedy tokens, with a tiling reorder after step 2, comparing every output. */
+    private static void compareAlongGreedyDecode(StepModel djl, StepModel ort, Seq2SeqConfig config) {
+        List<int[]> sources = sources();
+        DecoderState a = djl.encode(sources);
+        DecoderState b = ort.encode(sources);
+        int rows = sources.size();
+        int[] previous = new int[rows];
+        java.util.Arrays.fill(previous, dev.seqtoolkit.core.decode.SpecialIds.BOS);
+        for (int t = 0; t < 8; t++) {
+            StepOutput x = djl.step(a, previous);
+            StepOutput y = ort.step(b, previous);
+            OnnxTestSupport.assertClose(x.logProbs(), y.logProbs(), 1e-4, "log-probs at step " + t + " of " + config);
+            assertEquals(x.attentionWidth(), y.attentionWidth());
+            OnnxTestSupport.assertClose(x.attention(), y.attention(), 1e-4, "attention at step " + t);
+            a.close();
+            b.close();
+            a = x.nextState();
+            b = y.nextState();
+            for (int r = 0; r < rows; r++) {
+                previous[r] = argMax(x.logProbs(), r, TGT_VOCAB);
+            }
+            if (t == 2) { // beams: tile and drop rows
+                int[] order = {3, 0, 0, 2, 1, 3};
+                DecoderState a2 = a.reorder(order);
+                DecoderState b2 = b.reorder(order);
+                a.close();
+                b.close();
+                a = a2;
+                b = b2;
+                int[] p = new int[order.length];
+                for (int i = 0; i < order.length; i++) {
+                    p[i] = previous[order[i]];
+                }
+                previous = p;
+                rows = order.length;
+            }
+        }
+        a.close();
+        b.close();
+    }
+
+    static void assertSameTokens(List<List<Hypothesis>> expected, List<List<Hypothesis>> actual, String what) {
+        assertEquals(expected.size(), actual.size(), what);
+        for (int s = 0; s < expected.size(); s++) {
+            assertEquals(expected.get(s).size(), actual.get(s).size(), what + " sentence " + s);
+            for (int k = 0; k < expected.get(s).size(); k++) {
+                Hypothesis e = expected.get(s).get(k);
+                Hypothesis o = actual.get(s).get(k);
+                assertArrayEquals(e.tokens(), o.tokens(), what + " sentence " + s + " hypothesis " + k);
+                assertEquals(e.score(), o.score(), 1e-3, what + " score, sentence " + s + " hypothesis " + k);
+            }
+        }
+    }
+
+    @Test
+    void manyThreadsDecodeWithOneOrtStepModel() throws Exception {
+        Seq2SeqConfig config = configs().findFirst().orElseThrow();
+        List<List<Hypothesis>> expected;
+        try (NDManager manager = Engines.newManager()) {
+            Seq2SeqModel model = model(config, manager, 11);
+            Seq2SeqExporter.of(model).save(dir);
+            try (DjlStepModel djl = DjlStepModel.of(model, manager)) {
+                expected = BeamSearch.builder().optBeamSize(3).optMaxLength(9).build().decode(djl, sources());
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (OrtStepModel ort = OrtStepModel.load(dir, OnnxModel.Options.defaults().withIntraOpThreads(1)
+                .withOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.BASIC_OPT))) {
+            List<Future<List<List<Hypothesis>>>> futures = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                futures.add(pool.submit(() -> BeamSearch.builder().optBeamSize(3).optMaxLength(9).build()
+                        .decode(ort, sources())));
+            }
+            for (Future<List<List<Hypothesis>>> f : futures) {
+                assertSameTokens(expected, f.get(), "beam 3 on a shared OrtStepModel");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void decoderFromAnotherExportIsRefused() throws Exception {
+        Path other = dir.resolve("other");
+        try (NDManager manager = Engines.newManager()) {
+            Seq2SeqExporter.of(model(tiny().optAttention(AttentionType.ADDITIVE, 7).build(), manager, 1)).save(dir);
+            Seq2SeqExporter.of(model(tiny().optAttention(AttentionType.ADDITIVE, 5).build(), manager, 1)).save(other);
+        }
+        Files.copy(other.resolve(Seq2SeqExporter.DECODER_FILE), dir.resolve(Seq2SeqExporter.DECODER_FILE),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        InvalidModelException e = assertThrows(InvalidModelException.class,
+                () -> OrtStepModel.load(dir, OnnxModel.Options.defaults()));
+        assertEquals(InvalidModelException.Reason.SIGNATURE_MISMATCH, e.reason());
+        assertTrue(e.getMessage().contains("different exports"), e.getMessage());
+    }
+
+    @Test
+    void encoderFileSwappedForTheDecoderIsRefusedNamingTheGraph() throws Exception {
+        try (NDManager manager = Engines.newManager()) {
+            Seq2SeqExporter.of(model(tiny().optAttention(AttentionType.ADDITIVE, 7).build(), manager, 1)).save(dir);
+        }
+        Files.copy(dir.resolve(Seq2SeqExporter.DECODER_FILE), dir.resolve(Seq2SeqExporter.ENCODER_FILE),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        InvalidModelException e = assertThrows(InvalidModelException.class,
+                () -> OrtStepModel.load(dir, OnnxModel.Options.defaults()));
+        assertTrue(e.getMessage().contains("not a seq2seq encoder graph"), e.getMessage());
+    }
+}

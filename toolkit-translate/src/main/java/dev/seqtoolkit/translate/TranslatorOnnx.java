@@ -1,0 +1,215 @@
+package dev.seqtoolkit.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seqtoolkit.core.decode.DecoderState;
+import dev.seqtoolkit.core.decode.StepModel;
+import dev.seqtoolkit.core.decode.StepOutput;
+import dev.seqtoolkit.core.io.AtomicFiles;
+import dev.seqtoolkit.core.io.BundleException;
+import dev.seqtoolkit.core.io.Provenance;
+import dev.seqtoolkit.core.onnx.OnnxModel;
+import dev.seqtoolkit.core.onnx.OrtStepModel;
+import dev.seqtoolkit.core.onnx.Seq2SeqExporter;
+import dev.seqtoolkit.core.seq2seq.Seq2SeqModel;
+import dev.seqtoolkit.core.text.BytePairEncoding;
+import dev.seqtoolkit.core.text.TextFiles;
+import dev.seqtoolkit.core.text.Vocabulary;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A translator exported for ONNX Runtime: a directory that is usable on its own, from Java
+ * ({@link Translator#load}, {@link Translator#loadOnnx}) or any other runtime (see
+ * {@code examples/node/translate.mjs}).
+ *
+ * <pre>
+ * encoder.onnx, decoder_step.onnx   the two graphs of {@link Seq2SeqExporter}; their metadata_props hold the
+ *                                   model config, the graph kind, the format, both vocabulary SHA-256s
+ *                                   ({@value #SOURCE_SHA_KEY}, {@value #TARGET_SHA_KEY}) and the provenance
+ *                                   ({@value #PROVENANCE_KEY})
+ * translator.json                   {"format": "seqtoolkit-onnx-translator", "version": 1, "task": "translation",
+ *                                    "jointBpe": bool, "translator": TranslatorConfig, "model": Seq2SeqConfig}
+ * source-vocabulary.json            Vocabulary files ({"version", "sha256", "tokens": [id order]})
+ * target-vocabulary.json
+ * bpe-source.json [bpe-target.json] BPE merges ({"version", "merges": [[a, b], ...]}); bpe-target only when separate
+ * provenance.json                   the same provenance as in the graphs
+ * </pre>
+ *
+ * <p>Vocabularies and merges sit beside the graphs rather than in {@code metadata_props}, so that
+ * other runtimes read plain JSON; the graphs carry their hashes, and loading refuses files that do
+ * not match. The directory is written under a temporary name and renamed into place, replacing an
+ * earlier export only once the new one is complete.
+ */
+final class TranslatorOnnx {
+    static final String FORMAT = "seqtoolkit-onnx-translator";
+    static final int VERSION = 1;
+    static final String CONFIG_FILE = "translator.json";
+    static final String SOURCE_VOCABULARY = "source-vocabulary.json";
+    static final String TARGET_VOCABULARY = "target-vocabulary.json";
+    static final String BPE_SOURCE = "bpe-source.json";
+    static final String BPE_TARGET = "bpe-target.json";
+    static final String PROVENANCE = "provenance.json";
+    static final String SOURCE_SHA_KEY = "seqtoolkit.translator.sourceVocabularySha256";
+    static final String TARGET_SHA_KEY = "seqtoolkit.translator.targetVocabularySha256";
+    static final String PROVENANCE_KEY = "seqtoolkit.provenance";
+
+    private TranslatorOnnx() {}
+
+    /** Whether {@code directory} looks like an export (has {@value #CONFIG_FILE} and the encoder graph). */
+    static boolean isExport(Path directory) {
+        return Files.isRegularFile(directory.resolve(CONFIG_FILE))
+                && Files.isRegularFile(directory.resolve(Seq2SeqExporter.ENCODER_FILE));
+    }
+
+    static void export(Path directory, Translator translator, Seq2SeqModel model) throws IOException {
+        TranslationPipeline p = translator.pipeline();
+        ObjectNode config = TranslatorConfig.JSON.createObjectNode();
+        config.put("format", FORMAT);
+        config.put("version", VERSION);
+        config.put("task", TranslatorBundle.TASK);
+        config.put("jointBpe", p.isJoint());
+        config.set("translator", translator.config().toJsonTree());
+        config.set("model", TranslatorConfig.JSON.valueToTree(model.config()));
+        ObjectNode provenanceConfig = config.deepCopy();
+        Provenance provenance = Provenance.builder().setConfig(provenanceConfig)
+                .addDataString(p.sourceVocabulary().sha256())
+                .addDataString(p.targetVocabulary().sha256())
+                .addExtra("sourceVocabularySha256", p.sourceVocabulary().sha256())
+                .addExtra("targetVocabularySha256", p.targetVocabulary().sha256())
+                .addExtra("export", "onnx")
+                .build();
+        Path target = directory.toAbsolutePath();
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
+        try {
+            Files.createDirectory(tmp);
+            Seq2SeqExporter.of(model)
+                    .putMetadata(SOURCE_SHA_KEY, p.sourceVocabulary().sha256())
+                    .putMetadata(TARGET_SHA_KEY, p.targetVocabulary().sha256())
+                    .putMetadata(PROVENANCE_KEY, new String(provenance.toJson(), StandardCharsets.UTF_8))
+                    .save(tmp);
+            AtomicFiles.writeJson(tmp.resolve(CONFIG_FILE), config);
+            p.sourceVocabulary().save(tmp.resolve(SOURCE_VOCABULARY));
+            p.targetVocabulary().save(tmp.resolve(TARGET_VOCABULARY));
+            p.sourceBpe().save(tmp.resolve(BPE_SOURCE));
+            if (!p.isJoint()) {
+                p.targetBpe().save(tmp.resolve(BPE_TARGET));
+            }
+            AtomicFiles.write(tmp.resolve(PROVENANCE), provenance.toJson());
+            boolean replacing = Files.exists(target);
+            if (replacing) {
+                if (!isExport(target)) {
+                    throw new IOException(target + " exists and is not an ONNX translator export; not replacing it");
+                }
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            if (replacing) {
+                deleteTree(old);
+            }
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * Loads an export.
+     *
+     * @throws IOException naming the file and the problem: missing files, not a translator export,
+     *     an invalid config, vocabularies that do not match the graphs, or graphs that are not ONNX,
+     *     truncated, too new or of the wrong signature ({@link dev.seqtoolkit.core.onnx.InvalidModelException})
+     */
+    static Translator load(Path directory, OnnxModel.Options options) throws IOException {
+        Path configFile = directory.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(configFile)) {
+            throw new NoSuchFileException(configFile.toString(), null, "not an ONNX translator export (no " + CONFIG_FILE + ")");
+        }
+        JsonNode tree = TranslatorConfig.JSON.readTree(TextFiles.readString(configFile));
+        if (!FORMAT.equals(tree.path("format").asText()) || tree.path("version").asInt(-1) != VERSION) {
+            throw new BundleException(configFile + ": not an ONNX translator export of version " + VERSION
+                    + " (format '" + tree.path("format").asText() + "', version " + tree.path("version") + ")");
+        }
+        TranslatorConfig config = TranslatorConfig.fromJsonTree(tree.path("translator"), configFile + " \"translator\"");
+        boolean joint = tree.path("jointBpe").asBoolean();
+        Vocabulary source = Vocabulary.load(directory.resolve(SOURCE_VOCABULARY));
+        Vocabulary target = Vocabulary.load(directory.resolve(TARGET_VOCABULARY));
+        BytePairEncoding sourceBpe = BytePairEncoding.load(directory.resolve(BPE_SOURCE));
+        BytePairEncoding targetBpe = joint ? sourceBpe : BytePairEncoding.load(directory.resolve(BPE_TARGET));
+        OrtStepModel model = OrtStepModel.load(directory, options);
+        try {
+            String sourceSha = model.metadata().get(SOURCE_SHA_KEY);
+            String targetSha = model.metadata().get(TARGET_SHA_KEY);
+            if (!source.sha256().equals(sourceSha) || !target.sha256().equals(targetSha)) {
+                throw new BundleException(directory + ": the vocabularies beside the graphs (sha256 " + source.sha256()
+                        + ", " + target.sha256() + ") are not the ones the model was exported with (" + sourceSha + ", "
+                        + targetSha + ")");
+            }
+            if (!model.config().equals(TranslatorConfig.MODEL_JSON.treeToValue(tree.path("model"),
+                    dev.seqtoolkit.core.seq2seq.Seq2SeqConfig.class))) {
+                throw new BundleException(configFile + ": its \"model\" section differs from the graphs' configuration");
+            }
+            TranslationPipeline pipeline = TranslationPipeline.builder().setSourceBpe(sourceBpe).setTargetBpe(targetBpe)
+                    .setSourceVocabulary(source).setTargetVocabulary(target).optLowercase(config.pipeline().lowercase())
+                    .optMaxSourceTokens(config.pipeline().maxSourceTokens()).build();
+            StepModel shared = new SharedStepModel(model);
+            return Translator.builder().setPipeline(pipeline).setModelFactory(() -> shared).optConfig(config)
+                    .optResource(model).build();
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The thread-safe {@link OrtStepModel} lent to every caller at once; the translator closes the
+     * real one as its resource, so closing a view does nothing.
+     */
+    private static final class SharedStepModel implements StepModel {
+        private final OrtStepModel model;
+
+        SharedStepModel(OrtStepModel model) {
+            this.model = model;
+        }
+
+        @Override
+        public int vocabSize() {
+            return model.vocabSize();
+        }
+
+        @Override
+        public DecoderState encode(List<int[]> sourceIds) {
+            return model.encode(sourceIds);
+        }
+
+        @Override
+        public StepOutput step(DecoderState state, int[] previousTokens) {
+            return model.step(state, previousTokens);
+        }
+
+        @Override
+        public void close() {}
+    }
+}
