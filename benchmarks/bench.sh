@@ -2,7 +2,7 @@
 # Runs a speed benchmark on each engine and, with --peer, the PyTorch peer of ../shared/peers in the
 # same run, printing one JSON line per engine and a summary table.
 #
-#   benchmarks/bench.sh [--peer] [--engines "PyTorch MXNet"] CASE [options]   CASE: charlm | clf
+#   benchmarks/bench.sh [--peer] [--engines "PyTorch MXNet"] CASE [options]   CASE: charlm | seq2seq | clf
 #   e.g. benchmarks/bench.sh --peer charlm --train-steps 400
 # Each JSON line is also appended to benchmarks/results/speed-<case>.jsonl.
 set -euo pipefail
