@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqtoolkit.core.engine.Engines;
 import dev.seqtoolkit.core.hierarchy.HierarchicalBatch;
+import dev.seqtoolkit.core.io.RunInfo;
 import dev.seqtoolkit.core.train.AdamOptimizer;
 import dev.seqtoolkit.core.train.BatchSource;
 import dev.seqtoolkit.core.train.GradientClipping;
