@@ -1,6 +1,7 @@
 package dev.seqtoolkit.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 
 /**
  * Adam (Kingma and Ba) with bias correction, as {@code torch.optim.Adam}:
@@ -34,16 +35,22 @@ public final class AdamOptimizer extends CheckpointableOptimizer {
         return 2;
     }
 
+    /**
+     * One Adam update with the engine's fused kernel (one native call instead of about ten array
+     * operations, each allocating a temporary the size of the parameter). The kernel computes
+     * {@code w -= a * m / (sqrt(v) + e)}; with {@code a = lr * sqrt(c2) / c1} and
+     * {@code e = epsilon * sqrt(c2)} that is exactly the textbook (and PyTorch) update
+     * {@code w -= lr * (m / c1) / (sqrt(v / c2) + epsilon)}, where {@code ck = 1 - betak^step}.
+     * Weight decay has already been added to the gradient by the caller.
+     */
     @Override
     protected void apply(NDArray weight, NDArray grad, NDArray[] state, int step, float lr) {
-        NDArray m = state[0];
-        NDArray v = state[1];
-        m.muli(beta1).addi(grad.mul(1f - beta1));
-        v.muli(beta2).addi(grad.square().muli(1f - beta2));
         double correction1 = 1.0 - Math.pow(beta1, step);
         double correction2 = 1.0 - Math.pow(beta2, step);
-        NDArray denominator = v.sqrt().divi((float) Math.sqrt(correction2)).addi(epsilon);
-        weight.subi(m.div(denominator).muli((float) (lr / correction1)));
+        float rate = (float) (lr * Math.sqrt(correction2) / correction1);
+        float eps = (float) (epsilon * Math.sqrt(correction2));
+        weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, state[0], state[1]), new NDList(weight),
+                lr, rate, 0f, 1f, -1f, beta1, beta2, eps, false, false);
     }
 
     /** Builds an {@link AdamOptimizer}; all settings optional. */
