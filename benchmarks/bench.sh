@@ -25,10 +25,11 @@ declare -A peer_case=([charlm]=a [seq2seq]=bc [clf]=d)
 mvn -q -B -ntp install -DskipTests
 mvn -q -B -ntp -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/bench.cp
 cp="benchmarks/target/classes:$(cat benchmarks/target/bench.cp)"
+mkdir -p benchmarks/results
 out="benchmarks/results/speed-${case_name}.jsonl"
 tmp=$(mktemp)
 if [ "$peer" = 1 ]; then
-  sh ../shared/peers/run_peer.sh --cases "${peer_case[$case_name]}" ${threads:+--threads "$threads"} | grep '"case"' | tee -a "$tmp"
+  sh ../shared/peers/run_peer.sh --cases "${peer_case[$case_name]}" ${threads:+--threads "$threads"} | grep '^{' | tee -a "$tmp"
 fi
 thread_flags=()
 if [ -n "$threads" ]; then
