@@ -135,7 +135,7 @@ public final class LanguageModelCli {
                         .setConfig(lm.configJson())
                         .addDataFile(file)
                         .optEngine(Engines.configuredName())
-                        .addExtra("command", "lm train " + String.join(" ", commandLine()))
+                        .addExtra("command", "bin/seqtk lm " + String.join(" ", commandLine()))
                         .build();
                 lm.save(out, provenance);
                 System.out.printf("train perplexity %.3f, held-out perplexity %.3f (%d train tokens, %d held out, %d unknown), %.0f tokens/s, %.1f s%n",
@@ -146,7 +146,7 @@ public final class LanguageModelCli {
                     System.out.println("greedy: " + lm.generate(sample, 50, Sampler.greedy()));
                 }
                 if (result != null) {
-                    ObjectNode node = RunInfo.describe("bin/seqtk lm train " + String.join(" ", commandLine()));
+                    ObjectNode node = RunInfo.describe("bin/seqtk lm " + String.join(" ", commandLine()));
                     node.put("engine", Engines.configuredName());
                     node.put("dataset", datasetName(file));
                     node.put("model", out.toString());
@@ -245,7 +245,7 @@ public final class LanguageModelCli {
                 double perplexity = lm.perplexity(ids, batch, steps);
                 System.out.printf("perplexity %.3f over %d tokens (%d unknown in the whole text)%n", perplexity, ids.length, stats.unknown());
                 if (result != null) {
-                    ObjectNode node = RunInfo.describe("bin/seqtk lm evaluate " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                    ObjectNode node = RunInfo.describe("bin/seqtk lm " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
                     node.put("engine", Engines.configuredName());
                     node.put("dataset", datasetName(file));
                     node.put("split", tail == 1 ? "whole text" : "last " + Math.round(tail * 100) + "% of the text");

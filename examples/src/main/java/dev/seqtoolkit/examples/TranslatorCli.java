@@ -259,7 +259,7 @@ public final class TranslatorCli {
             stdout.printf(Locale.ROOT, "%d sentences in %.2f s: %.1f sentences/s (beam %d)%n", r.sentences(), r.seconds(),
                     r.sentencesPerSecond(), translator.config().decoding().beamSize());
             List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
-            ObjectNode node = RunInfo.describe("bin/seqtk translator evaluate " + String.join(" ", args));
+            ObjectNode node = RunInfo.describe("bin/seqtk translator " + String.join(" ", args));
             node.put("engine", Engines.configuredName());
             node.put("model", model.toString());
             node.put("dataset", dataset(src));
