@@ -319,7 +319,7 @@ public final class SentimentCli {
             stdout.printf(Locale.ROOT, "%d texts: accuracy %.4f, macro-F1 %.4f, %.1f texts/s, %d truncated%n",
                     examples.size(), e.accuracy(), e.macroF1(), e.textsPerSecond(), e.truncatedTexts());
             List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
-            ObjectNode node = RunInfo.describe("bin/seqtk sentiment evaluate " + String.join(" ", args));
+            ObjectNode node = RunInfo.describe("bin/seqtk sentiment " + String.join(" ", args));
             node.put("engine", Engines.configuredName());
             node.put("model", model == null ? "" : model.toString());
             node.put("architecture", classifier.config().architecture().name());
