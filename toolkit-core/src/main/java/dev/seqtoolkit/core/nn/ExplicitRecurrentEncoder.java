@@ -1,6 +1,7 @@
 package dev.seqtoolkit.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import dev.seqtoolkit.core.engine.HostArrays;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -159,9 +160,8 @@ public final class ExplicitRecurrentEncoder extends AbstractBlock implements Seq
             NDArray[] mask = null; // per time: (batch, 1) valid mask and its complement
             NDArray[] keepOld = null;
             if (!plan.isFull()) {
-                // duplicate(): an engine-owned copy; an array made from host memory borrows it on
-                // PyTorch, and autograd reads the mask in the backward pass after this scope closes
-                NDArray m = scope.create(plan.timeMajorMask(), new Shape(time, batch, 1)).duplicate()
+                // autograd reads the mask in the backward pass after this scope closes
+                NDArray m = HostArrays.owned(scope, plan.timeMajorMask(), new Shape(time, batch, 1))
                         .toType(input.getDataType(), false);
                 NDArray notM = m.neg().add(1f);
                 mask = new NDArray[(int) time];

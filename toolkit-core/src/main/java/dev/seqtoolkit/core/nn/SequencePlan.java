@@ -1,6 +1,7 @@
 package dev.seqtoolkit.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import dev.seqtoolkit.core.engine.HostArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -195,10 +196,8 @@ final class SequencePlan {
     /** {@code x} taken at {@code index} along {@code axis}; result in {@code x}'s manager. */
     static NDArray takeAlong(NDArray x, long[] index, int axis) {
         NDManager manager = x.getManager();
-        // a copy made by the engine: an array created from host memory may borrow that memory (PyTorch),
-        // and autograd keeps the index for the backward pass after this handle is closed
-        try (NDArray host = manager.create(index);
-                NDArray idx = host.duplicate()) {
+        // autograd keeps the index for the backward pass after this handle is closed
+        try (NDArray idx = HostArrays.owned(manager, index)) {
             NDIndex ndIndex = axis == 0 ? new NDIndex("{}", idx) : new NDIndex(":, {}", idx);
             return x.get(ndIndex);
         }

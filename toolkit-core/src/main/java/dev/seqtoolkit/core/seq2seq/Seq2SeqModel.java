@@ -2,6 +2,7 @@ package dev.seqtoolkit.core.seq2seq;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import dev.seqtoolkit.core.engine.HostArrays;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -270,11 +271,8 @@ public final class Seq2SeqModel extends AbstractBlock {
         NDArray memory;
         RecurrentState initial;
         NDArray mask;
-        try (NDArray host = caller.create(maskValues, new Shape(batch, srcLen))) {
-            // an engine-made copy: an array created from host memory may borrow it (PyTorch), and the
-            // attention keeps the mask for the backward pass after this method's arrays are closed
-            mask = host.duplicate();
-        }
+        // the attention keeps the mask for the backward pass after this method's arrays are closed
+        mask = HostArrays.owned(caller, maskValues, new Shape(batch, srcLen));
         try (NDManager scope = caller.newSubManager()) {
             sourceIds.tempAttach(scope);
             sourceLengths.tempAttach(scope);
