@@ -8,9 +8,15 @@ import ai.djl.training.initializer.XavierInitializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqtoolkit.core.data.Batch;
+import dev.seqtoolkit.core.decode.BeamSearch;
+import dev.seqtoolkit.core.decode.DecodeStrategy;
 import dev.seqtoolkit.core.decode.GreedySearch;
+import dev.seqtoolkit.core.decode.StepModel;
 import dev.seqtoolkit.core.engine.Engines;
 import dev.seqtoolkit.core.io.RunInfo;
+import dev.seqtoolkit.core.onnx.OnnxModel;
+import dev.seqtoolkit.core.onnx.OrtStepModel;
+import dev.seqtoolkit.core.onnx.Seq2SeqExporter;
 import dev.seqtoolkit.core.seq2seq.DjlStepModel;
 import dev.seqtoolkit.core.seq2seq.Seq2SeqConfig;
 import dev.seqtoolkit.core.seq2seq.Seq2SeqModel;
@@ -24,6 +30,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -35,7 +43,9 @@ import java.util.concurrent.Callable;
  * Cases b (Bahdanau: additive attention, decoder cell stepped per token) and c (Luong: dot
  * attention, decoder fused under teacher forcing) of the peer benchmarks. Training counts target
  * tokens through forward, backward, global-norm clip 1.0 and Adam 1e-3; decoding is greedy over the
- * DJL step model, always {@code --max-len} steps, at batch 1 and at the training batch size.
+ * DJL step model, always {@code --max-len} steps, at batch 1 and at the training batch size, with
+ * beam-search figures beside them and, with {@code --onnx}, the same figures for the model exported
+ * to ONNX and run by ONNX Runtime through the same search code.
  */
 @Command(name = "seq2seq", mixinStandardHelpOptions = true, description = "Cases b and c: attention encoder-decoders.")
 public final class Seq2SeqBenchmark implements Callable<Integer> {
@@ -51,6 +61,9 @@ public final class Seq2SeqBenchmark implements Callable<Integer> {
     @Option(names = "--max-len", defaultValue = "30") int maxLength;
     @Option(names = "--train-steps", defaultValue = "30") int trainSteps;
     @Option(names = "--infer-steps", defaultValue = "20") int inferSteps;
+    @Option(names = "--beam", defaultValue = "5", description = "Beam size of the beam-search figures; 0 skips them (default: ${DEFAULT-VALUE}).") int beam;
+    @Option(names = "--onnx", description = "Also export each model to ONNX and decode it in ONNX Runtime (one more JSON line per case).") boolean onnx;
+    @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).") int ortThreads;
 
     @Override
     public Integer call() throws IOException {
@@ -79,18 +92,8 @@ public final class Seq2SeqBenchmark implements Callable<Integer> {
                 line.put("case", c == 'b' ? "b_bahdanau" : "c_luong");
                 line.put("engine", "toolkit-" + engine.toLowerCase(Locale.ROOT));
                 line.put("train_tokens_per_s", CharLmBenchmark.round((double) trainSteps * batch * targetLength / trainSeconds));
-                GreedySearch greedy = GreedySearch.builder().optMinLength(maxLength).optMaxLength(maxLength).build();
                 try (DjlStepModel stepModel = DjlStepModel.of(model, manager)) {
-                    for (int size : new int[] {1, batch}) {
-                        List<int[]> sources = sequences(random, size, sourceLength);
-                        greedy.decode(stepModel, sources); // warm-up
-                        long d0 = System.nanoTime();
-                        for (int r = 0; r < inferSteps; r++) {
-                            greedy.decode(stepModel, sources);
-                        }
-                        double seconds = (System.nanoTime() - d0) / 1e9;
-                        line.put("decode_sents_per_s_b" + size, CharLmBenchmark.round(inferSteps * size / seconds));
-                    }
+                    decodeFigures(stepModel, line, random);
                 }
                 line.put("timed_steps", trainSteps);
                 line.put("infer_steps", inferSteps);
@@ -101,9 +104,86 @@ public final class Seq2SeqBenchmark implements Callable<Integer> {
                 setup.setAll(RunInfo.describe("bench seq2seq --cases " + c));
                 setup.put("pytorch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
                 System.out.println(line);
+                if (onnx) {
+                    System.out.println(onnxLine(model, line, random));
+                }
             }
         }
         return 0;
+    }
+
+    /**
+     * Greedy (the peer's figure) and beam-search sentences/s at batch 1 and at the training batch;
+     * every search runs exactly {@code --max-len} steps, so runtimes compare like for like.
+     */
+    private void decodeFigures(StepModel stepModel, ObjectNode line, Random random) {
+        GreedySearch greedy = GreedySearch.builder().optMinLength(maxLength).optMaxLength(maxLength).build();
+        BeamSearch beamSearch = beam > 0
+                ? BeamSearch.builder().optBeamSize(beam).optMinLength(maxLength).optMaxLength(maxLength).build()
+                : null;
+        for (int size : new int[] {1, batch}) {
+            List<int[]> sources = sequences(random, size, sourceLength);
+            line.put("decode_sents_per_s_b" + size, CharLmBenchmark.round(sentencesPerSecond(greedy, stepModel, sources)));
+            if (beamSearch != null) {
+                line.put("beam" + beam + "_sents_per_s_b" + size,
+                        CharLmBenchmark.round(sentencesPerSecond(beamSearch, stepModel, sources)));
+            }
+        }
+    }
+
+    private double sentencesPerSecond(DecodeStrategy search, StepModel stepModel, List<int[]> sources) {
+        search.decode(stepModel, sources); // warm-up
+        long d0 = System.nanoTime();
+        for (int r = 0; r < inferSteps; r++) {
+            search.decode(stepModel, sources);
+        }
+        return inferSteps * sources.size() / ((System.nanoTime() - d0) / 1e9);
+    }
+
+    /**
+     * Exports the trained model, loads it in ONNX Runtime and measures the same figures through the
+     * same search code; also the load time and the resident memory the sessions added.
+     */
+    private ObjectNode onnxLine(Seq2SeqModel model, ObjectNode djlLine, Random random) throws IOException {
+        Path dir = Files.createTempDirectory("seq2seq-bench-onnx");
+        try {
+            Seq2SeqExporter.of(model).save(dir);
+            long rssBefore = residentKiB("VmRSS");
+            long l0 = System.nanoTime();
+            ObjectNode line = new ObjectMapper().createObjectNode();
+            line.put("case", djlLine.get("case").asText());
+            line.put("engine", "toolkit-onnxruntime");
+            try (OrtStepModel ort = OrtStepModel.load(dir, OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
+                line.put("load_seconds", Math.round((System.nanoTime() - l0) / 1e6) / 1e3);
+                decodeFigures(ort, line, random);
+                line.put("sessions_rss_mib", Math.round((residentKiB("VmRSS") - rssBefore) / 1024.0));
+            }
+            line.put("infer_steps", inferSteps);
+            ObjectNode setup = line.putObject("setup");
+            setup.setAll((ObjectNode) djlLine.get("setup").deepCopy());
+            setup.put("ort_threads", ortThreads);
+            setup.put("exported_from", djlLine.get("engine").asText());
+            setup.put("process_peak_rss_mib", Math.round(residentKiB("VmHWM") / 1024.0));
+            return line;
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** A field of /proc/self/status in KiB, or -1 where there is none (not Linux). */
+    private static long residentKiB(String field) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith(field + ":")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private Seq2SeqConfig config(char c) {
