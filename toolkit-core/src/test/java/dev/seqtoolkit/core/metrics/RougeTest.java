@@ -81,6 +81,43 @@ class RougeTest {
     }
 
     @Test
+    void twoByTwoSentencesByHandWithAndWithoutStemming() {
+        // Reference r1 "The cats sat on the mat." r2 "Dogs were barking loudly." (10 tokens);
+        // candidate c1 "A mat sat on a cat." c2 "The dog barked loudly again." (11 tokens).
+        // Stemmed (Porter on tokens of 4+ letters): cats->cat, dogs->dog, barking/barked->bark,
+        // loudly->loudli; r = [the cat sat on the mat] [dog were bark loudli],
+        // c = [a mat sat on a cat] [the dog bark loudli again].
+        List<String> ref = List.of("The cats sat on the mat.", "Dogs were barking loudly.");
+        List<String> cand = List.of("A mat sat on a cat.", "The dog barked loudly again.");
+        Rouge.Scores s = rouge.score(cand, ref);
+        // ROUGE-1: clipped overlap the(1 of 2) cat sat on mat dog bark loudli = 8.
+        //   P = 8/11, R = 8/10, F = 2 (8/11)(8/10) / (8/11 + 8/10) = (128/110) / (168/110) = 16/21.
+        assertScore(8.0 / 11, 0.8, 16.0 / 21, s.rouge1());
+        // ROUGE-2 over the concatenations: reference bigrams the-cat cat-sat sat-on on-the the-mat
+        //   mat-dog dog-were were-bark bark-loudli (9); candidate a-mat mat-sat sat-on on-a a-cat
+        //   cat-the the-dog dog-bark bark-loudli loudli-again (10). Overlap sat-on, bark-loudli = 2:
+        //   P = 2/10, R = 2/9, F = 2 (1/5)(2/9) / (1/5 + 2/9) = (4/45) / (19/45) = 4/19.
+        assertScore(0.2, 2.0 / 9, 4.0 / 19, s.rouge2());
+        // Summary-level ROUGE-L: r1 with c1: the only LCS is "sat on" (mat and cat are in the wrong
+        //   order); r1 with c2: "the". Union for r1: sat on the = 3. r2 with c1: nothing; r2 with c2:
+        //   dog bark loudli = 3. Hits (each within the token counts of both sides) 3 + 3 = 6:
+        //   P = 6/11, R = 6/10, F = 2 (6/11)(6/10) / (6/11 + 6/10) = (72/110) / (126/110) = 4/7.
+        assertScore(6.0 / 11, 0.6, 4.0 / 7, s.rougeLsum());
+        // Without stemming cats/cat, dogs/dog and barking/barked differ:
+        // ROUGE-1 overlap the sat on mat loudly = 5: P = 5/11, R = 5/10, F = (5/11) / (21/22) = 10/21.
+        // ROUGE-2 overlap sat-on only: P = 1/10, R = 1/9, F = (2/90) / (19/90) = 2/19.
+        // ROUGE-L: r1 union sat on the = 3; r2 with c2 only "loudly" = 1; 4 hits:
+        //   P = 4/11, R = 4/10, F = (32/110) / (84/110) = 8/21.
+        Rouge.Scores raw = noStem.score(cand, ref);
+        assertScore(5.0 / 11, 0.5, 10.0 / 21, raw.rouge1());
+        assertScore(0.1, 1.0 / 9, 2.0 / 19, raw.rouge2());
+        assertScore(4.0 / 11, 0.4, 8.0 / 21, raw.rougeLsum());
+        // Swapping candidate and reference swaps precision and recall.
+        Rouge.Scores swapped = rouge.score(ref, cand);
+        assertScore(0.6, 6.0 / 11, 4.0 / 7, swapped.rougeLsum());
+    }
+
+    @Test
     void sentenceLevelRougeLForHeadlines() {
         // Stemmed candidate: polic kill gunman in downtown shootout (6 tokens); reference:
         // gunman kill by polic after shootout downtown (7). One LCS: "gunman shootout" (2):
