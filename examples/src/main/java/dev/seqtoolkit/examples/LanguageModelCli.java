@@ -75,6 +75,7 @@ public final class LanguageModelCli {
         @Option(names = "--batch", defaultValue = "32") int batch;
         @Option(names = "--steps", defaultValue = "35") int steps;
         @Option(names = "--epochs", defaultValue = "500") int epochs;
+        @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many updates in all; 0 trains every epoch (default: ${DEFAULT-VALUE}).") long maxSteps;
         @Option(names = "--optimizer", defaultValue = "SGD") LanguageModelTrainer.OptimizerKind optimizer;
         @Option(names = "--lr", defaultValue = "1") float lr;
         @Option(names = "--clip", defaultValue = "1", description = "Global gradient-norm clip; 0 for none (default: ${DEFAULT-VALUE}).") float clip;
@@ -124,6 +125,7 @@ public final class LanguageModelCli {
                     .optMaxVocabulary(maxVocab)
                     .optRunDirectory(runDir)
                     .optResume(resume)
+                    .optMaxSteps(maxSteps)
                     .optCheckpointEverySteps(checkpointEvery)
                     .optSeed(seed)
                     .optProgressBar(!noProgress)

@@ -140,6 +140,7 @@ public final class LanguageModelTrainer {
                         .setOptimizer(optimizer())
                         .setSchedule(b.schedule != null ? b.schedule : LearningRateSchedule.fixed(b.learningRate))
                         .setEpochs(b.epochs)
+                        .optMaxSteps(b.maxSteps)
                         .optClipping(b.clipping)
                         .optProgressBar(b.progressBar)
                         .optSeed(b.seed);
@@ -221,6 +222,7 @@ public final class LanguageModelTrainer {
         private boolean progressBar = true;
         private boolean evaluateEveryEpoch = true;
         private boolean resume;
+        private long maxSteps;
 
         private Builder() {}
 
@@ -244,6 +246,8 @@ public final class LanguageModelTrainer {
         public Builder optNumSteps(int numSteps) { this.numSteps = numSteps; return this; }
         public Builder optEvaluationBatchSize(int size) { this.evaluationBatchSize = size; return this; }
         public Builder optEpochs(int epochs) { this.epochs = epochs; return this; }
+        /** Stop after this many updates in all (0: train all epochs), e.g. part of one epoch of a large text. */
+        public Builder optMaxSteps(long steps) { this.maxSteps = steps; return this; }
         public Builder optOptimizer(OptimizerKind kind) { this.optimizer = kind; return this; }
         public Builder optLearningRate(float rate) { this.learningRate = rate; return this; }
         public Builder optSchedule(LearningRateSchedule schedule) { this.schedule = schedule; return this; }
@@ -268,6 +272,9 @@ public final class LanguageModelTrainer {
             positive("numSteps", numSteps);
             positive("evaluationBatchSize", evaluationBatchSize);
             positive("epochs", epochs);
+            if (maxSteps < 0) {
+                throw new IllegalArgumentException("maxSteps must be 0 (no limit) or positive, got " + maxSteps);
+            }
             if (maxVocabulary < 0) {
                 throw new IllegalArgumentException("maxVocabulary must be 0 (no limit) or positive, got " + maxVocabulary);
             }

@@ -43,6 +43,17 @@ class LanguageModelTrainerTest {
     }
 
     @Test
+    void maxStepsStopsPartWayThroughTheFirstEpochAndStillReturnsAModel() throws IOException {
+        LanguageModelTrainer.Report report = tiny().optMaxSteps(3).build().train(TEXT);
+        try (TextLanguageModel lm = report.model()) {
+            assertEquals(3, report.training().globalSteps());
+            assertEquals(0, report.training().epochsCompleted());
+            assertTrue(Double.isFinite(report.heldOutPerplexity()));
+        }
+        assertThrows(IllegalArgumentException.class, () -> tiny().optMaxSteps(-1).build());
+    }
+
+    @Test
     void saveThenLoadGivesIdenticalPerplexityAndText(@TempDir Path dir) throws IOException {
         LanguageModelTrainer.Report report = tiny().optEpochs(3).optCell(CellType.GRU).build().train(TEXT);
         try (TextLanguageModel lm = report.model()) {
