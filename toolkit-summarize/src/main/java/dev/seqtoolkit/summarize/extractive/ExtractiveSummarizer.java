@@ -97,6 +97,10 @@ public final class ExtractiveSummarizer implements AutoCloseable {
         return network;
     }
 
+    NDManager manager() {
+        return manager;
+    }
+
     /** The training report when this model was trained in this process. */
     public Optional<ExtractiveTrainingReport> trainingReport() {
         return Optional.ofNullable(report);
