@@ -38,7 +38,8 @@ import java.util.List;
  *     DocumentLimits}; also the size of the absolute position table
  * @param maxWordsPerSentence words of each sentence the encoder reads (the extracted sentence is
  *     always whole)
- * @param overflow TRUNCATE (cut, counted in the summary) or REFUSE documents over the limits
+ * @param overflow when summarizing, TRUNCATE (cut, counted in the summary) or REFUSE documents over the
+ *     limits; training always reads an over-long document's first part
  * @param oracleSentences most sentences the greedy oracle labels 1 per training document
  * @param summarySentences sentences extracted when no length is given (and for dev ROUGE)
  * @param epochs most training epochs
