@@ -3,6 +3,7 @@ package dev.seqtoolkit.summarize;
 import dev.seqtoolkit.core.io.BundleException;
 import dev.seqtoolkit.core.io.ModelBundle;
 import dev.seqtoolkit.core.metrics.Rouge;
+import dev.seqtoolkit.core.text.CoreNlpTokenizer;
 import dev.seqtoolkit.summarize.extractive.ExtractiveSummarizer;
 
 import java.io.IOException;
@@ -153,14 +154,19 @@ public final class Summarizer implements AutoCloseable {
         return new Evaluation(rouge(summaries, examples), examples.size(), truncated, examples.size() / seconds);
     }
 
-    /** ROUGE of summaries against the examples' references (each reference line is a sentence). */
+    /**
+     * ROUGE of summaries against the examples' references. A reference's sentences are its lines
+     * when it has several, else the sentence splitter's (as the extractive model's dev ROUGE reads
+     * them), so that summary-level ROUGE-L sees sentences.
+     */
     private static Rouge.Scores rouge(List<Summary> summaries, List<SummaryExample> examples) {
         List<List<String>> candidates = new ArrayList<>(summaries.size());
         List<List<String>> references = new ArrayList<>(examples.size());
         for (int i = 0; i < summaries.size(); i++) {
             candidates.add(summaries.get(i).sentences());
+            String summary = examples.get(i).summary();
             List<String> reference = new ArrayList<>();
-            for (String line : examples.get(i).summary().split("\n")) {
+            for (String line : summary.contains("\n") ? List.of(summary.split("\n")) : ReferenceSplitter.split(summary)) {
                 if (!line.isBlank()) {
                     reference.add(line.strip());
                 }
@@ -168,6 +174,15 @@ public final class Summarizer implements AutoCloseable {
             references.add(reference);
         }
         return Rouge.builder().build().corpusMean(candidates, references);
+    }
+
+    /** CoreNLP's splitter, loaded on first use. */
+    private static final class ReferenceSplitter {
+        private static final CoreNlpTokenizer SPLITTER = CoreNlpTokenizer.create();
+
+        static List<String> split(String text) {
+            return SPLITTER.split(text);
+        }
     }
 
     /** Saves the summarizer as a model bundle (atomically). */

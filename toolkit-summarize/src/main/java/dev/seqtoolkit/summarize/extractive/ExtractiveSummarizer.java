@@ -59,7 +59,7 @@ import java.util.Optional;
 public final class ExtractiveSummarizer implements AutoCloseable {
     /** The {@code task} of this model's bundles. */
     public static final String TASK = "summarize-extractive";
-    /** Documents per batch in {@link #summarize(List, SummaryLength)}. */
+    /** Documents per batch in {@link #summarize(List, SummaryLength)} (documents of similar size are batched together). */
     public static final int PREDICT_BATCH = 32;
 
     private final ExtractiveConfig config;
@@ -71,9 +71,14 @@ public final class ExtractiveSummarizer implements AutoCloseable {
 
     ExtractiveSummarizer(ExtractiveConfig config, Vocabulary vocabulary, SummaRunnerBlock network, NDManager manager,
             ExtractiveTrainingReport report) {
+        this(config, new DocumentText(config.lowercase()), vocabulary, network, manager, report);
+    }
+
+    private ExtractiveSummarizer(ExtractiveConfig config, DocumentText text, Vocabulary vocabulary,
+            SummaRunnerBlock network, NDManager manager, ExtractiveTrainingReport report) {
         this.config = config;
         this.vocabulary = vocabulary;
-        this.text = new DocumentText(config.lowercase());
+        this.text = text;
         this.network = network;
         this.manager = manager;
         this.report = report;
@@ -137,24 +142,27 @@ public final class ExtractiveSummarizer implements AutoCloseable {
                 nonEmpty.add(i);
             }
         }
+        List<List<int[]>> ids = new ArrayList<>(nonEmpty.size());
+        for (int i : nonEmpty) {
+            ids.add(encoded.get(i).ids());
+        }
+        // documents of similar size share a batch, so little is padded
+        HierarchicalBatcher batcher = HierarchicalBatcher.builder().setBatchSize(PREDICT_BATCH)
+                .optBucketWindow(Math.max(1, ids.size())).build();
         double[][] probabilities = new double[documents.size()][];
-        for (int start = 0; start < nonEmpty.size(); start += PREDICT_BATCH) {
-            List<Integer> chunk = nonEmpty.subList(start, Math.min(nonEmpty.size(), start + PREDICT_BATCH));
-            List<List<int[]>> ids = new ArrayList<>(chunk.size());
-            for (int i : chunk) {
-                ids.add(encoded.get(i).ids());
-            }
-            HierarchicalBatch batch = HierarchicalBatch.of(ids);
+        for (HierarchicalBatch batch : batcher.batches(ids, 0)) {
             float[] p;
             try (NDManager m = manager.newSubManager()) {
                 p = Activation.sigmoid(network.logits(new ParameterStore(m, false), m, batch, false)).toFloatArray();
             }
-            for (int d = 0; d < chunk.size(); d++) {
-                double[] row = new double[encoded.get(chunk.get(d)).sentenceCount()];
+            int[] members = batch.exampleIndices();
+            for (int d = 0; d < members.length; d++) {
+                int doc = nonEmpty.get(members[d]);
+                double[] row = new double[encoded.get(doc).sentenceCount()];
                 for (int j = 0; j < row.length; j++) {
                     row[j] = p[d * batch.maxSentences() + j];
                 }
-                probabilities[chunk.get(d)] = row;
+                probabilities[doc] = row;
             }
         }
         List<ExtractiveSummary> out = new ArrayList<>(documents.size());
@@ -293,7 +301,7 @@ public final class ExtractiveSummarizer implements AutoCloseable {
             ExtractiveTrainingReport report = new ExtractiveTrainingReport(result, trainDocs.size(), devDocs.size(),
                     skippedTrain, skippedDev, vocabulary.size(), truncated, oracleSentences / trainDocs.size(),
                     preparationSeconds, (System.nanoTime() - started) / 1e9);
-            return new ExtractiveSummarizer(config, vocabulary, network, manager, report);
+            return new ExtractiveSummarizer(config, text, vocabulary, network, manager, report);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
