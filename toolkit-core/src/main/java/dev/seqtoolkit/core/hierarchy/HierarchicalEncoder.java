@@ -29,7 +29,7 @@ import dev.seqtoolkit.core.nn.RecurrentOutput;
  * sentence_attention}. As a block, {@code forward} takes {@code [words (sentences, maxWords, in),
  * sentenceLengths (sentences), wordMask (sentences, maxWords), slotIndex (docs*maxSentences),
  * sentenceMask (docs, maxSentences)]} and returns {@code [document, sentenceVectors, wordWeights,
- * sentenceWeights]}.
+ * sentenceWeights, sentenceStates]}.
  */
 public final class HierarchicalEncoder extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -87,7 +87,7 @@ public final class HierarchicalEncoder extends AbstractBlock {
      * @param wordMask {@code (sentences, maxWords)}
      * @param slotIndex {@code (docs * maxSentences)} INT64, packed row per slot, {@code sentences} for padding
      * @param sentenceMask {@code (docs, maxSentences)}
-     * @return the document vectors and both levels' weights, in {@code words}' manager
+     * @return the document vectors, both levels' weights and the sentence-level states, in {@code words}' manager
      */
     public HierarchicalOutput encode(ParameterStore ps, NDArray words, NDArray sentenceLengths, NDArray wordMask,
             NDArray slotIndex, NDArray sentenceMask, boolean training) {
@@ -116,11 +116,12 @@ public final class HierarchicalEncoder extends AbstractBlock {
             NDArray counts = sentenceMask.sum(new int[] {1}); // (docs)
             RecurrentOutput sentenceStates = sentenceEncoder.forward(ps, slots, counts, null, training);
             PoolingResult docPool = sentenceAttention.pool(ps, sentenceStates.output(), sentenceMask, training);
-            NDArray[] out = {docPool.pooled(), wordPool.pooled(), wordPool.weights(), docPool.weights()};
+            NDArray[] out = {docPool.pooled(), wordPool.pooled(), wordPool.weights(), docPool.weights(),
+                sentenceStates.output()}; // the last: (docs, maxSentences, sentenceDim), zero at padding
             for (NDArray a : out) {
                 a.attach(caller);
             }
-            return new HierarchicalOutput(out[0], out[1], out[2], out[3]);
+            return new HierarchicalOutput(out[0], out[1], out[2], out[3], out[4]);
         }
     }
 
@@ -132,7 +133,7 @@ public final class HierarchicalEncoder extends AbstractBlock {
         }
         HierarchicalOutput o = encode(ps, inputs.get(0), inputs.get(1), inputs.get(2), inputs.get(3), inputs.get(4),
                 training);
-        return new NDList(o.document(), o.sentenceVectors(), o.wordWeights(), o.sentenceWeights());
+        return new NDList(o.document(), o.sentenceVectors(), o.wordWeights(), o.sentenceWeights(), o.sentenceStates());
     }
 
     @Override
@@ -140,7 +141,7 @@ public final class HierarchicalEncoder extends AbstractBlock {
         Shape w = inputs[0];
         Shape sm = inputs.length > 4 ? inputs[4] : new Shape(1, 1);
         return new Shape[] {new Shape(sm.get(0), sentenceDim), new Shape(w.get(0), wordDim),
-            new Shape(w.get(0), w.get(1)), sm};
+            new Shape(w.get(0), w.get(1)), sm, new Shape(sm.get(0), sm.get(1), sentenceDim)};
     }
 
     /** Input shapes: {@code [(sentences, maxWords, in)]}; the rest are not needed to initialise. */

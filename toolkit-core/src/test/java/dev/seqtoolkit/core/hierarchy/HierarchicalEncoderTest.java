@@ -44,7 +44,8 @@ class HierarchicalEncoderTest {
         NDArray words = emb.embed(ps, batch.sentenceIds(m), false);
         try (HierarchicalOutput out = enc.encode(ps, words, batch.sentenceLengths(m), batch.packedWordMask(m),
                 batch.slotIndex(m), batch.sentenceMask(m), false)) {
-            NDArray a = part == 0 ? out.document() : part == 1 ? out.wordWeights() : out.sentenceWeights();
+            NDArray a = part == 0 ? out.document() : part == 1 ? out.wordWeights()
+                    : part == 2 ? out.sentenceWeights() : out.sentenceStates();
             long rows = a.getShape().get(0);
             float[] flat = a.toFloatArray();
             int width = (int) (flat.length / rows);
@@ -92,6 +93,30 @@ class HierarchicalEncoderTest {
                     sum += wordWeights[s][i];
                 }
                 assertEquals(1f, sum, 1e-5f, "word weights of sentence " + s);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void sentenceStatesArePerSlotZeroAtPaddingAndPaddingInvariant(CellType cell) {
+        try (NDManager m = Engines.newManager()) {
+            Embedding emb = Embedding.builder().setVocabularySize(VOCAB).setEmbeddingSize(EMB).build();
+            emb.initialize(m, DataType.FLOAT32, new Shape(1, 1));
+            HierarchicalEncoder enc = HierarchicalEncoder.builder().setCellType(cell).setWordHiddenSize(3)
+                    .setSentenceHiddenSize(2).build();
+            enc.initialize(m, DataType.FLOAT32, new Shape(2, 3, EMB));
+            seeded(emb, 4);
+            seeded(enc, 5);
+            float[][] both = run(m, emb, enc, HierarchicalBatch.of(List.of(DOC_A, DOC_B)), 3); // (2, 3 * 4)
+            float[][] alone = run(m, emb, enc, HierarchicalBatch.of(List.of(DOC_A)), 3); // (1, 2 * 4)
+            assertEquals(3 * 4, both[0].length, "maxSentences 3 x (2 directions x 2)");
+            for (int i = 0; i < 8; i++) {
+                assertEquals(alone[0][i], both[0][i], 1e-5f, "state " + i + " of document A");
+                assertTrue(both[0][i] != 0f, "real slot state " + i);
+            }
+            for (int i = 8; i < 12; i++) {
+                assertEquals(0f, both[0][i], 0f, "padding slot of A, element " + (i - 8));
             }
         }
     }
