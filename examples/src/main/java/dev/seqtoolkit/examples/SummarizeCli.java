@@ -3,6 +3,7 @@ package dev.seqtoolkit.examples;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqtoolkit.core.data.DataDirectory;
+import dev.seqtoolkit.core.engine.Engines;
 import dev.seqtoolkit.core.io.AtomicFiles;
 import dev.seqtoolkit.core.io.RunInfo;
 import dev.seqtoolkit.summarize.Baselines;
@@ -11,6 +12,12 @@ import dev.seqtoolkit.summarize.SummaryData;
 import dev.seqtoolkit.summarize.SummaryDataset;
 import dev.seqtoolkit.summarize.SummaryEvaluation;
 import dev.seqtoolkit.summarize.SummaryExample;
+import dev.seqtoolkit.summarize.Summarizer;
+import dev.seqtoolkit.summarize.SummarizerConfig;
+import dev.seqtoolkit.summarize.Summary;
+import dev.seqtoolkit.summarize.SummaryLength;
+import dev.seqtoolkit.summarize.TrainingOptions;
+import dev.seqtoolkit.core.text.TextFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,6 +38,9 @@ import java.util.concurrent.Callable;
  * summarize baseline --dataset samsum --method lead -n 3 --result benchmarks/results/samsum-lead3-validation.json
  * summarize baseline --dataset cnndm --split val --method lead -n 3
  * summarize baseline --dataset gigaword --split rush_valid_first1k --method first-words -n 8 --limit 100
+ * summarize train --config examples/configs/cnndm-summarunner.json --dataset cnndm --train-limit 20000 --out models/cnndm-ext
+ * summarize evaluate --model models/cnndm-ext --dataset cnndm --lead 3 --result benchmarks/results/cnndm-summarunner-val.json
+ * summarize summarize --model models/cnndm-ext --input article.txt
  * </pre>
  * Datasets and splits are those of {@link SummaryDataset} (files under the data directory); the
  * default split is the dataset's development split. Each subcommand's work is a method returning
@@ -42,6 +52,9 @@ import java.util.concurrent.Callable;
         description = "Summarization baselines, training, summarizing and evaluation on SAMSum, CNN/DailyMail and Gigaword.",
         subcommands = {
             SummarizeCli.Baseline.class,
+            SummarizeCli.Train.class,
+            SummarizeCli.Evaluate.class,
+            SummarizeCli.Summarize.class,
         })
 public final class SummarizeCli {
 
@@ -200,6 +213,211 @@ public final class SummarizeCli {
                 stdout.println("wrote " + result);
             }
             return node;
+        }
+    }
+
+    /** Trains a summarizer (the mode its config names) on a dataset's training split with a dev split. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train a summarizer with a dev set and early stopping, and save it.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "Summarizer config JSON ({\"mode\": ..., \"extractive\": {...}}).")
+        Path config;
+        @Option(names = "--dataset", required = true, description = "samsum, cnndm or gigaword.")
+        String dataset;
+        @Option(names = "--data-dir", description = "Data directory (default: -Dtoolkit.data, $TOOLKIT_DATA or ../shared/datasets).")
+        Path dataDir;
+        @Option(names = "--train-split", description = "Training split (default: train; gigaword: rush_train_first10k).")
+        String trainSplit;
+        @Option(names = "--dev-split", description = "Dev split for early stopping (default: the dataset's development split).")
+        String devSplit;
+        @Option(names = "--train-limit", description = "Use only the first N training examples.")
+        Integer trainLimit;
+        @Option(names = "--dev-limit", defaultValue = "500", description = "Use only the first N dev examples (default: ${DEFAULT-VALUE}).")
+        int devLimit;
+        @Option(names = "--out", required = true, description = "Bundle directory to write.")
+        Path out;
+        @Option(names = "--run-dir", description = "Directory for checkpoints, metrics.jsonl and the loss plot.")
+        Path runDir;
+        @Option(names = "--no-progress", description = "No progress bar.")
+        boolean noProgress;
+        @Option(names = "--result", description = "Write a training record (JSON) to this file.")
+        Path result;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            run(System.out);
+            return 0;
+        }
+
+        ObjectNode run(PrintStream stdout) throws IOException {
+            SummaryDataset d = SummaryDataset.of(dataset);
+            DataDirectory data = dataDir != null ? DataDirectory.of(dataDir) : DataDirectory.resolve();
+            String trainName = trainSplit != null ? trainSplit : d == SummaryDataset.GIGAWORD ? "rush_train_first10k" : "train";
+            String devName = devSplit != null ? devSplit : d.devSplit();
+            List<SummaryExample> train = limited(d.read(data, trainName, true).examples(), trainLimit, "--train-limit");
+            List<SummaryExample> dev = limited(d.read(data, devName, true).examples(), devLimit, "--dev-limit");
+            SummarizerConfig c = SummarizerConfig.load(config);
+            TrainingOptions options = TrainingOptions.builder().optRunDirectory(runDir).optProgressBar(!noProgress).build();
+            long start = System.nanoTime();
+            try (Summarizer summarizer = Summarizer.train(c, train, dev, options)) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                summarizer.save(out);
+                stdout.printf(Locale.ROOT, "trained a %s summarizer on %d %s %s examples (dev: %d of %s) in %.0f s; saved %s%n",
+                        c.mode(), train.size(), d.id(), trainName, dev.size(), devName, seconds, out);
+                ObjectNode node = record(spec);
+                node.put("engine", Engines.configuredName());
+                node.put("dataset", d.id());
+                node.put("split", trainName);
+                node.put("dev_split", devName);
+                node.put("train_examples", train.size());
+                node.put("dev_examples", dev.size());
+                node.put("training_seconds", seconds);
+                node.set("config", c.toJsonTree());
+                if (result != null) {
+                    AtomicFiles.writeJson(result, node);
+                    stdout.println("wrote " + result);
+                }
+                return node;
+            }
+        }
+
+        private static List<SummaryExample> limited(List<SummaryExample> examples, Integer limit, String option) {
+            if (limit == null) {
+                return examples;
+            }
+            if (limit < 1) {
+                throw new IllegalArgumentException(option + " must be >= 1 but was " + limit);
+            }
+            return examples.subList(0, Math.min(limit, examples.size()));
+        }
+    }
+
+    /** Scores a trained summarizer on a dataset split, with the Lead-n baseline beside it in the same run. */
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "ROUGE-1/2/L and the repeated-trigram rate of a summarizer on a dataset split, with Lead-n beside it.")
+    static final class Evaluate implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "Summarizer bundle directory.")
+        Path model;
+        @Mixin
+        DatasetOptions data = new DatasetOptions();
+        @Option(names = "--sentences", description = "Summary length in sentences (default: the model's).")
+        Integer sentences;
+        @Option(names = "--words", description = "Summary length budget in words instead of sentences.")
+        Integer words;
+        @Option(names = "--lead", defaultValue = "3", description = "Score Lead-n beside the model on the same examples; 0 skips it (default: ${DEFAULT-VALUE}).")
+        int lead;
+        @Option(names = "--result", description = "Write the result record (JSON) to this file.")
+        Path result;
+        @Option(names = "--note", description = "Free text stored in the result record.")
+        String note;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            run(System.out);
+            return 0;
+        }
+
+        ObjectNode run(PrintStream stdout) throws IOException {
+            if (sentences != null && words != null) {
+                throw new IllegalArgumentException("give --sentences or --words, not both");
+            }
+            SummaryLength length = sentences != null ? SummaryLength.sentences(sentences)
+                    : words != null ? SummaryLength.words(words) : SummaryLength.defaults();
+            DatasetOptions.Loaded loaded = data.load();
+            List<String> documents = new ArrayList<>();
+            List<String> references = new ArrayList<>();
+            for (SummaryExample e : loaded.examples()) {
+                documents.add(e.document());
+                references.add(e.summary());
+            }
+            ObjectNode node = record(spec);
+            try (Summarizer summarizer = Summarizer.load(model)) {
+                long start = System.nanoTime();
+                List<Summary> summaries = summarizer.summarize(documents, length);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                List<String> candidates = new ArrayList<>();
+                int truncated = 0;
+                for (Summary s : summaries) {
+                    candidates.add(s.text());
+                    truncated += s.truncated() ? 1 : 0;
+                }
+                SummaryEvaluation ev = SummaryEvaluation.evaluate(candidates, references);
+                stdout.printf(Locale.ROOT, "%s %s on %s %s: %s (%.1f documents/s; %d truncated)%n",
+                        summarizer.config().mode(), model, loaded.dataset().id(), loaded.split(), ev,
+                        documents.size() / seconds, truncated);
+                node.put("engine", Engines.configuredName());
+                node.put("model", model.toString());
+                node.put("mode", summarizer.config().mode().name());
+                DatasetOptions.describe(node, loaded, data.limit);
+                node.put("length", length.toString());
+                node.setAll(ev.toJson());
+                node.put("documents_per_s", documents.size() / seconds);
+                node.put("truncated_documents", truncated);
+            }
+            if (lead > 0) {
+                List<String> baseline = new ArrayList<>();
+                for (String doc : documents) {
+                    baseline.add(Baselines.lead(doc, loaded.dataset().format(), lead));
+                }
+                SummaryEvaluation ev = SummaryEvaluation.evaluate(baseline, references);
+                stdout.printf(Locale.ROOT, "lead-%d on the same examples: %s%n", lead, ev);
+                node.set("lead" + lead, ev.toJson());
+            }
+            if (note != null) {
+                node.put("note", note);
+            }
+            if (result != null) {
+                AtomicFiles.writeJson(result, node);
+                stdout.println("wrote " + result);
+            }
+            return node;
+        }
+    }
+
+    /** Summarizes documents given as arguments, or one document read from a file or standard input. */
+    @Command(name = "summarize", mixinStandardHelpOptions = true,
+            description = "Summarize each argument, or the whole of --input FILE, or all of standard input, as one document each.")
+    static final class Summarize implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "Summarizer bundle directory.")
+        Path model;
+        @Option(names = "--input", description = "A UTF-8 file holding one document.")
+        Path input;
+        @Option(names = "--sentences", description = "Summary length in sentences (default: the model's).")
+        Integer sentences;
+        @Option(names = "--words", description = "Summary length budget in words instead of sentences.")
+        Integer words;
+        @CommandLine.Parameters(arity = "0..*", description = "Documents to summarize.")
+        List<String> documents = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            if (sentences != null && words != null) {
+                throw new IllegalArgumentException("give --sentences or --words, not both");
+            }
+            SummaryLength length = sentences != null ? SummaryLength.sentences(sentences)
+                    : words != null ? SummaryLength.words(words) : SummaryLength.defaults();
+            List<String> docs = new ArrayList<>(documents);
+            if (input != null) {
+                docs.add(TextFiles.readString(input));
+            }
+            if (docs.isEmpty()) {
+                docs.add(new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            try (Summarizer summarizer = Summarizer.load(model)) {
+                for (Summary s : summarizer.summarize(docs, length)) {
+                    System.out.println(s.text());
+                    if (s.truncated()) {
+                        System.err.println("(the document was longer than the model reads: " + s.droppedSentences()
+                                + " sentences and " + s.droppedWords() + " words were not considered)");
+                    }
+                    System.out.println();
+                }
+            }
+            return 0;
         }
     }
 }
