@@ -1,5 +1,7 @@
 package dev.seqtoolkit.sentiment;
 
+import dev.seqtoolkit.core.onnx.OnnxModel;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +22,7 @@ import java.util.List;
  */
 public final class SentimentClassifier extends TextClassifier {
 
-    private SentimentClassifier(Parts parts) {
+    SentimentClassifier(Parts parts) {
         super(parts);
     }
 
@@ -45,8 +47,15 @@ public final class SentimentClassifier extends TextClassifier {
         return new SentimentClassifier(TextClassifier.trainParts(config, train, dev, options));
     }
 
-    /** Loads a bundle saved by {@link #save}. */
+    /**
+     * Loads a bundle saved by {@link #save}, or an export written by {@link #export} (then it runs in
+     * ONNX Runtime with {@link OnnxModel.Options#defaults()}).
+     */
     public static SentimentClassifier load(Path directory) throws IOException {
+        if (ClassifierOnnx.isExport(directory)) {
+            return new SentimentClassifier(ClassifierOnnx.load(directory, OnnxModel.Options.defaults(),
+                    SentimentConfig.Architecture.SENTENCE));
+        }
         return new SentimentClassifier(SentimentBundle.load(directory, SentimentConfig.Architecture.SENTENCE));
     }
 }
