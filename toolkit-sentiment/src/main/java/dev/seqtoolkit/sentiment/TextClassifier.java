@@ -233,6 +233,11 @@ public abstract class TextClassifier implements AutoCloseable {
                 : SentimentClassifier.load(directory);
     }
 
+    /** Whether {@code directory} holds an ONNX export written by {@link #export} (rather than a bundle). */
+    public static boolean isOnnxExport(Path directory) {
+        return ClassifierOnnx.isExport(directory);
+    }
+
     /**
      * Loads an ONNX export written by {@link #export}; it predicts and evaluates like the DJL form,
      * in ONNX Runtime with the given thread count and optimisation level.
