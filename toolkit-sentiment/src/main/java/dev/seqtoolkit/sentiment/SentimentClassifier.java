@@ -16,6 +16,7 @@ import java.util.List;
  *     Prediction p = c.predict("a gorgeous , witty , seductive movie .");
  *     Evaluation e = c.evaluate(test);
  *     c.save(Path.of("models/sst2"));
+ *     c.export(Path.of("models/sst2-onnx")); // TextClassifier.load reads either directory
  * }
  * }</pre>
  * Thread-safe for prediction and evaluation, see {@link TextClassifier}.
