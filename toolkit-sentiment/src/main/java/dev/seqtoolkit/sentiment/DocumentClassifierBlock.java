@@ -16,6 +16,7 @@ import dev.seqtoolkit.core.hierarchy.HierarchicalOutput;
 import dev.seqtoolkit.core.nn.Embedding;
 import dev.seqtoolkit.core.nn.RecurrentEncoder;
 import dev.seqtoolkit.core.onnx.ClassifierExporter;
+import dev.seqtoolkit.core.onnx.PoolingExporter;
 import dev.seqtoolkit.core.onnx.RecurrentExporter;
 
 /**
@@ -84,9 +85,9 @@ public final class DocumentClassifierBlock extends AbstractBlock implements Clas
         return ClassifierExporter.builder()
                 .setEmbedding(embedding.weight().toFloatArray(), embedding.vocabularySize(), embedding.dim())
                 .setWordLevel(RecurrentExporter.of(encoder.wordEncoder(), embedding.dim()),
-                        ClassifierExporter.Pool.of(encoder.wordAttention()))
+                        PoolingExporter.of(encoder.wordAttention()))
                 .optSentenceLevel(RecurrentExporter.of(encoder.sentenceEncoder(), encoder.wordDim()),
-                        ClassifierExporter.Pool.of(encoder.sentenceAttention()))
+                        PoolingExporter.of(encoder.sentenceAttention()))
                 .setOutputLayer(output.getParameters().get("weight").getArray().toFloatArray(),
                         output.getParameters().get("bias").getArray().toFloatArray());
     }

@@ -19,6 +19,7 @@ import dev.seqtoolkit.core.nn.Embedding;
 import dev.seqtoolkit.core.nn.RecurrentEncoder;
 import dev.seqtoolkit.core.nn.RecurrentOutput;
 import dev.seqtoolkit.core.onnx.ClassifierExporter;
+import dev.seqtoolkit.core.onnx.PoolingExporter;
 import dev.seqtoolkit.core.onnx.RecurrentExporter;
 import dev.seqtoolkit.sentiment.SentimentConfig.PoolingKind;
 
@@ -96,8 +97,7 @@ public final class SentenceClassifierBlock extends AbstractBlock implements Clas
     /** {@inheritDoc} Every pooling exports: attention (with its weights as an output), max, mean, last. */
     @Override
     public ClassifierExporter.Builder onnxExporter() {
-        ClassifierExporter.Pool pool = attention != null ? ClassifierExporter.Pool.of(attention)
-                : ClassifierExporter.Pool.of(pooling);
+        PoolingExporter pool = attention != null ? PoolingExporter.of(attention) : PoolingExporter.of(pooling);
         return ClassifierExporter.builder()
                 .setEmbedding(embedding.weight().toFloatArray(), embedding.vocabularySize(), embedding.dim())
                 .setWordLevel(RecurrentExporter.of(encoder, embedding.dim()), pool)

@@ -5,13 +5,16 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.seqtoolkit.core.attention.AttentionPooling;
-import dev.seqtoolkit.core.attention.Pooling;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import static dev.seqtoolkit.core.onnx.OnnxOps.ints;
+import static dev.seqtoolkit.core.onnx.OnnxOps.matMulTransposed;
+import static dev.seqtoolkit.core.onnx.OnnxOps.scalar;
+import static dev.seqtoolkit.core.onnx.OnnxOps.unsqueeze;
 
 /**
  * Exports a recurrent text classifier as one ONNX graph (opset {@value OnnxGraphBuilder#OPSET}):
@@ -37,13 +40,8 @@ import java.util.Map;
  *      sentence level with the sentence counts.
  * </pre>
  *
- * <p>Pooling, over states {@code (N, T, D)} with mask {@code m (N, T)} (1 real, 0 padding):
- * <ul>
- *   <li>ATTENTION, {@link AttentionPooling}: {@code s = tanh(states W + b) u}, the masked softmax
- *       {@code softmax(s + (m - 1) * 1e30) * m} (padded positions get exactly 0, a row without real
- *       positions all zeros), then the weighted sum of the states;
- *   <li>MAX, MEAN, LAST: as {@link Pooling}, each giving zeros for a row without real positions.
- * </ul>
+ * <p>Each level pools with a {@link PoolingExporter}: attention (additive, learned context vector,
+ * masked softmax giving padded positions exactly zero weight), max, mean or last.
  *
  * <p>The graph's {@code metadata_props} hold {@value #CONFIG_KEY} (JSON: levels, cells, sizes, pooling
  * kinds, which {@link ClassifierSession} reads), {@value #FORMAT_KEY} and whatever {@link
@@ -63,18 +61,15 @@ public final class ClassifierExporter {
     /** The graph format this toolkit writes and reads. */
     public static final int FORMAT = 1;
 
-    /** What is added to the scores of padded positions before the softmax (as in the DJL attention). */
-    static final float MASK_FILL = 1.0e30f;
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final float[] embedding;
     private final int vocabularySize;
     private final int embeddingSize;
     private final RecurrentExporter wordEncoder;
-    private final Pool wordPooling;
+    private final PoolingExporter wordPooling;
     private final RecurrentExporter sentenceEncoder;
-    private final Pool sentencePooling;
+    private final PoolingExporter sentencePooling;
     private final float[] outputWeight;
     private final float[] outputBias;
     private final int classes;
@@ -204,7 +199,7 @@ public final class ClassifierExporter {
      * @param runLengths int64 {@code (N)}: the lengths the recurrent operator runs, each at least 1
      * @return {pooled (N, D), weights (N, T) or null without attention}
      */
-    private String[] level(OnnxGraphBuilder g, String p, RecurrentExporter stack, Pool pool, String x,
+    private String[] level(OnnxGraphBuilder g, String p, RecurrentExporter stack, PoolingExporter pool, String x,
             String shapeSource, String maskLengths, String runLengths) {
         String lens32 = g.node("Cast").inputs(runLengths).attr("to", (long) DataType.INT32.getNumber())
                 .outputs(g.uniqueName(p + "_lengths_int32")).addSingle();
@@ -224,84 +219,7 @@ public final class ClassifierExporter {
         String mask = g.node("Cast").inputs(real).attr("to", (long) DataType.FLOAT.getNumber())
                 .outputs(g.uniqueName(p + "_mask")).addSingle(); // (N, T)
 
-        int width = stack.directions() * stack.hiddenSize();
-        if (pool.isAttention()) {
-            return attention(g, p, pool, states, mask, width);
-        }
-        String mask3 = unsqueeze(g, mask, 2, p + "_mask_3d"); // (N, T, 1)
-        String pooled;
-        switch (pool.kind()) {
-            case MAX: {
-                String kept = g.node("Mul").inputs(states, mask3).outputs(g.uniqueName(p + "_masked")).addSingle();
-                String fill = fill(g, p, mask3);
-                String filled = g.node("Add").inputs(kept, fill).outputs(g.uniqueName(p + "_filled")).addSingle();
-                String max = g.node("ReduceMax").inputs(filled).attr("axes", new long[] {1}).attr("keepdims", 0L)
-                        .outputs(g.uniqueName(p + "_max")).addSingle(); // (N, D)
-                String any = g.node("ReduceMax").inputs(mask3).attr("axes", new long[] {1}).attr("keepdims", 0L)
-                        .outputs(g.uniqueName(p + "_any")).addSingle(); // (N, 1): 0 for a row without real positions
-                pooled = g.node("Mul").inputs(max, any).outputs(g.uniqueName(p + "_pooled")).addSingle();
-                break;
-            }
-            case MEAN: {
-                String kept = g.node("Mul").inputs(states, mask3).outputs(g.uniqueName(p + "_masked")).addSingle();
-                String axis = ints(g, p + "_sum_axis", 1);
-                String sum = g.node("ReduceSum").inputs(kept, axis).attr("keepdims", 0L)
-                        .outputs(g.uniqueName(p + "_sum")).addSingle(); // (N, D)
-                String count = g.node("ReduceSum").inputs(mask3, axis).attr("keepdims", 0L)
-                        .outputs(g.uniqueName(p + "_count")).addSingle(); // (N, 1)
-                String atLeastOne = g.node("Max").inputs(count, floats(g, p + "_one_float", 1f))
-                        .outputs(g.uniqueName(p + "_count_at_least_one")).addSingle();
-                pooled = g.node("Div").inputs(sum, atLeastOne).outputs(g.uniqueName(p + "_pooled")).addSingle();
-                break;
-            }
-            case LAST: {
-                String last = g.node("Sub").inputs(column, ints(g, p + "_one_long", 1))
-                        .outputs(g.uniqueName(p + "_last")).addSingle(); // (N, 1), -1 for a row without real positions
-                String at = g.node("Equal").inputs(positions, last).outputs(g.uniqueName(p + "_at_last")).addSingle();
-                String pick = g.node("Cast").inputs(at).attr("to", (long) DataType.FLOAT.getNumber())
-                        .outputs(g.uniqueName(p + "_pick")).addSingle(); // (N, T) one-hot
-                pooled = weightedSum(g, p, pick, states);
-                break;
-            }
-            default:
-                throw new UnsupportedOperationException("No ONNX export for pooling " + pool.kind());
-        }
-        return new String[] {pooled, null};
-    }
-
-    /** Additive attention pooling with the learned context vector; returns {pooled, weights}. */
-    private static String[] attention(OnnxGraphBuilder g, String p, Pool pool, String states, String mask, int width) {
-        int hidden = pool.attentionSize();
-        String w = g.addInitializer(g.uniqueName(p + "_attention_weight"), pool.weight, width, hidden); // (D, A)
-        String b = g.addInitializer(g.uniqueName(p + "_attention_bias"), pool.bias, hidden);
-        String u = g.addInitializer(g.uniqueName(p + "_attention_context"), pool.context, hidden, 1);
-        String projected = g.node("MatMul").inputs(states, w).outputs(g.uniqueName(p + "_attention_projected"))
-                .addSingle(); // (N, T, A)
-        String biased = g.node("Add").inputs(projected, b).outputs(g.uniqueName(p + "_attention_biased")).addSingle();
-        String energy = g.node("Tanh").inputs(biased).outputs(g.uniqueName(p + "_attention_energy")).addSingle();
-        String s3 = g.node("MatMul").inputs(energy, u).outputs(g.uniqueName(p + "_scores_3d")).addSingle(); // (N, T, 1)
-        String scores = squeeze(g, s3, 2, p + "_scores"); // (N, T)
-        String filled = g.node("Add").inputs(scores, fill(g, p, mask)).outputs(g.uniqueName(p + "_scores_masked"))
-                .addSingle();
-        String soft = g.node("Softmax").inputs(filled).attr("axis", -1L).outputs(g.uniqueName(p + "_softmax"))
-                .addSingle();
-        String weights = g.node("Mul").inputs(soft, mask).outputs(g.uniqueName(p + "_weights")).addSingle(); // exact 0 at padding
-        return new String[] {weightedSum(g, p, weights, states), weights};
-    }
-
-    /** {@code (mask - 1) * 1e30}: 0 at real positions, -1e30 at padding. */
-    private static String fill(OnnxGraphBuilder g, String p, String mask) {
-        String shifted = g.node("Sub").inputs(mask, floats(g, p + "_one_float", 1f))
-                .outputs(g.uniqueName(p + "_mask_minus_one")).addSingle();
-        return g.node("Mul").inputs(shifted, floats(g, p + "_mask_fill", MASK_FILL))
-                .outputs(g.uniqueName(p + "_fill")).addSingle();
-    }
-
-    /** {@code weights (N, T)} times {@code states (N, T, D)} summed over T: {@code (N, D)}. */
-    private static String weightedSum(OnnxGraphBuilder g, String p, String weights, String states) {
-        String w3 = unsqueeze(g, weights, 1, p + "_weights_3d"); // (N, 1, T)
-        String c3 = g.node("MatMul").inputs(w3, states).outputs(g.uniqueName(p + "_pooled_3d")).addSingle(); // (N, 1, D)
-        return squeeze(g, c3, 1, p + "_pooled");
+        return pool.emit(g, p, states, stack.directions() * stack.hiddenSize(), mask, positions, column);
     }
 
     private String configJson() {
@@ -330,127 +248,12 @@ public final class ClassifierExporter {
         }
     }
 
-    // -------------------------------------------------------------------------------- helpers
-
-    /** {@code x (..., cols) W^T} for a row-major {@code W (rows, cols)} given in DJL's Linear layout. */
-    private static String matMulTransposed(OnnxGraphBuilder g, String x, float[] w, int rows, int cols, String name) {
-        float[] t = new float[w.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = w[r * cols + c];
-            }
-        }
-        String wt = g.addInitializer(g.uniqueName(name), t, cols, rows);
-        return g.node("MatMul").inputs(x, wt).outputs(g.uniqueName(name + "_product")).addSingle();
-    }
-
-    private static String unsqueeze(OnnxGraphBuilder g, String x, long axis, String name) {
-        return g.node("Unsqueeze").inputs(x, ints(g, name + "_axes", axis)).outputs(g.uniqueName(name)).addSingle();
-    }
-
-    private static String squeeze(OnnxGraphBuilder g, String x, long axis, String name) {
-        return g.node("Squeeze").inputs(x, ints(g, name + "_axes", axis)).outputs(g.uniqueName(name)).addSingle();
-    }
-
-    /** A 1-D int64 initializer. */
-    private static String ints(OnnxGraphBuilder g, String name, long... values) {
-        return g.addInitializer(g.uniqueName(name), values, values.length);
-    }
-
-    /** A scalar int64 initializer. */
-    private static String scalar(OnnxGraphBuilder g, String name, long value) {
-        return g.addInitializer(g.uniqueName(name), new long[] {value});
-    }
-
-    /** A one-element float initializer (broadcasts). */
-    private static String floats(OnnxGraphBuilder g, String name, float value) {
-        return g.addInitializer(g.uniqueName(name), new float[] {value}, 1);
-    }
-
     private static Dimension dim(long size) {
         return OnnxGraphBuilder.dim(size);
     }
 
     private static Dimension dim(String symbol) {
         return OnnxGraphBuilder.dim(symbol);
-    }
-
-    /**
-     * How one level turns its states into one vector: {@link #attention additive attention} with a
-     * learned context vector (the weights become a graph output) or a parameter-free {@link Pooling}.
-     * Immutable.
-     */
-    public static final class Pool {
-        private final Pooling kind;
-        private final float[] weight;
-        private final float[] bias;
-        private final float[] context;
-        private final int attentionSize;
-
-        private Pool(Pooling kind, float[] weight, float[] bias, float[] context, int attentionSize) {
-            this.kind = kind;
-            this.weight = weight;
-            this.bias = bias;
-            this.context = context;
-            this.attentionSize = attentionSize;
-        }
-
-        /**
-         * Attention pooling in {@link AttentionPooling}'s layout; arrays are copied.
-         *
-         * @param weight {@code (D, A)} row-major
-         * @param bias {@code (A)}
-         * @param context {@code (A)} (the {@code (A, 1)} context vector)
-         */
-        public static Pool attention(float[] weight, float[] bias, float[] context) {
-            if (weight == null || bias == null || context == null) {
-                throw new IllegalArgumentException("Attention pooling needs a weight, a bias and a context vector");
-            }
-            if (bias.length == 0 || context.length != bias.length || weight.length % bias.length != 0) {
-                throw new IllegalArgumentException("Attention pooling sizes do not fit: weight " + weight.length
-                        + " values, bias " + bias.length + ", context " + context.length
-                        + "; expected weight (D, A), bias (A), context (A)");
-            }
-            return new Pool(null, weight.clone(), bias.clone(), context.clone(), bias.length);
-        }
-
-        /** The current parameters of an initialised {@link AttentionPooling}. */
-        public static Pool of(AttentionPooling block) {
-            return attention(block.weight().getArray().toFloatArray(), block.bias().getArray().toFloatArray(),
-                    block.context().getArray().toFloatArray());
-        }
-
-        /** A parameter-free pooling. */
-        public static Pool of(Pooling kind) {
-            if (kind == null) {
-                throw new IllegalArgumentException("The pooling kind must not be null");
-            }
-            return new Pool(kind, null, null, null, 0);
-        }
-
-        public boolean isAttention() {
-            return kind == null;
-        }
-
-        /** The kind: MAX, MEAN, LAST; null for attention. */
-        public Pooling kind() {
-            return kind;
-        }
-
-        /** {@code ATTENTION}, {@code MAX}, {@code MEAN} or {@code LAST}. */
-        public String name() {
-            return kind == null ? "ATTENTION" : kind.name();
-        }
-
-        /** The attention hidden size A; 0 for a parameter-free pooling. */
-        public int attentionSize() {
-            return attentionSize;
-        }
-
-        /** The input width D attention expects; -1 for a parameter-free pooling (any width). */
-        int inputWidth() {
-            return kind == null ? weight.length / attentionSize : -1;
-        }
     }
 
     /**
@@ -463,9 +266,9 @@ public final class ClassifierExporter {
         private int vocabularySize;
         private int embeddingSize;
         private RecurrentExporter wordEncoder;
-        private Pool wordPooling;
+        private PoolingExporter wordPooling;
         private RecurrentExporter sentenceEncoder;
-        private Pool sentencePooling;
+        private PoolingExporter sentencePooling;
         private float[] outputWeight;
         private float[] outputBias;
 
@@ -490,14 +293,14 @@ public final class ClassifierExporter {
         }
 
         /** The word-level recurrent stack (reading the embedding) and its pooling. */
-        public Builder setWordLevel(RecurrentExporter encoder, Pool pooling) {
+        public Builder setWordLevel(RecurrentExporter encoder, PoolingExporter pooling) {
             this.wordEncoder = encoder;
             this.wordPooling = pooling;
             return this;
         }
 
         /** The sentence-level stack (reading the pooled word states) and its pooling: two levels. */
-        public Builder optSentenceLevel(RecurrentExporter encoder, Pool pooling) {
+        public Builder optSentenceLevel(RecurrentExporter encoder, PoolingExporter pooling) {
             this.sentenceEncoder = encoder;
             this.sentencePooling = pooling;
             return this;
@@ -562,7 +365,7 @@ public final class ClassifierExporter {
             return new ClassifierExporter(this);
         }
 
-        private static void checkPool(String level, Pool pool, int width) {
+        private static void checkPool(String level, PoolingExporter pool, int width) {
             if (pool.isAttention() && pool.inputWidth() != width) {
                 throw new IllegalArgumentException("The " + level + " attention reads " + pool.inputWidth()
                         + " features but the " + level + " stack gives " + width);

@@ -78,9 +78,9 @@ class ClassifierExporterTest {
             return b.build();
         }
 
-        private static ClassifierExporter.Pool pool(String kind, float[][] attention) {
-            return kind.equals("ATTENTION") ? ClassifierExporter.Pool.attention(attention[0], attention[1], attention[2])
-                    : ClassifierExporter.Pool.of(Pooling.valueOf(kind));
+        private static PoolingExporter pool(String kind, float[][] attention) {
+            return kind.equals("ATTENTION") ? PoolingExporter.attention(attention[0], attention[1], attention[2])
+                    : PoolingExporter.of(Pooling.valueOf(kind));
         }
     }
 
@@ -327,7 +327,7 @@ class ClassifierExporterTest {
         Random r = new Random(7);
         ClassifierExporter.Builder b = ClassifierExporter.builder().setEmbedding(random(r, V * E, 1), V, E)
                 .setWordLevel(RecurrentExporter.builder(Cell.LSTM).addLayer(randomWeights(r, Cell.LSTM, E, H)).build(),
-                        ClassifierExporter.Pool.attention(random(r, 2 * H * A, 1), random(r, A, 1), random(r, A, 1)))
+                        PoolingExporter.attention(random(r, 2 * H * A, 1), random(r, A, 1), random(r, A, 1)))
                 .setOutputLayer(random(r, C * H, 1), random(r, C, 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
         assertTrue(e.getMessage().contains("attention reads " + 2 * H) && e.getMessage().contains("gives " + H),
