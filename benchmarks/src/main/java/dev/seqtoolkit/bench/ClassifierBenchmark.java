@@ -5,11 +5,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
+import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqtoolkit.core.engine.Engines;
 import dev.seqtoolkit.core.hierarchy.HierarchicalBatch;
 import dev.seqtoolkit.core.io.RunInfo;
+import dev.seqtoolkit.core.onnx.ClassifierSession;
+import dev.seqtoolkit.core.onnx.OnnxModel;
 import dev.seqtoolkit.core.train.AdamOptimizer;
 import dev.seqtoolkit.core.train.BatchSource;
 import dev.seqtoolkit.core.train.GradientClipping;
@@ -24,6 +27,9 @@ import dev.seqtoolkit.sentiment.SentimentConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -37,7 +43,10 @@ import java.util.concurrent.Callable;
  * direction, additive attention pooling (hidden 300), linear 300 -> 2; batch 64, length 25. Training:
  * forward, cross-entropy, backward, global-norm clip 1.0, Adam 1e-3 on 8 seeded random batches
  * cycled (as the peer). Inference: the same batch classified repeatedly with training off, the
- * logits read back each time. Prints one JSON line with the peer's field names.
+ * logits read back each time. Prints one JSON line with the peer's field names; with {@code --onnx}
+ * a second line: the trained block exported ({@link SentenceClassifierBlock#onnxExporter()}) and the
+ * same batch classified in ONNX Runtime through {@link ClassifierSession}, probabilities and
+ * attention read back.
  */
 @Command(name = "clf", mixinStandardHelpOptions = true, description = "Case d: BiLSTM + attention pooling sentence classifier.")
 public final class ClassifierBenchmark implements Callable<Integer> {
@@ -50,6 +59,8 @@ public final class ClassifierBenchmark implements Callable<Integer> {
     @Option(names = "--train-steps", defaultValue = "150", description = "Timed training steps (default: ${DEFAULT-VALUE}).") int trainSteps;
     @Option(names = "--warmup", defaultValue = "3") int warmup;
     @Option(names = "--infer-steps", defaultValue = "300", description = "Timed inference calls (default: ${DEFAULT-VALUE}).") int inferSteps;
+    @Option(names = "--onnx", description = "Also export the model to ONNX and time inference in ONNX Runtime (one more JSON line).") boolean onnx;
+    @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).") int ortThreads;
 
     @Override
     public Integer call() throws Exception {
@@ -99,16 +110,55 @@ public final class ClassifierBenchmark implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             line.put("infer_sents_per_s_b" + batch, CharLmBenchmark.round(inferSteps * (double) batch / seconds));
+            line.put("timed_steps", trainSteps);
+            line.put("infer_steps", inferSteps);
+            ObjectNode setup = line.putObject("setup");
+            setup.putObject("shapes").put("V", vocab).put("E", embedding).put("H", hidden).put("B", batch)
+                    .put("L", length).put("C", classes);
+            setup.setAll(RunInfo.describe("bench clf"));
+            setup.put("pytorch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+            System.out.println(line);
+            if (onnx) {
+                System.out.println(onnxLine(block, x, line));
+            }
         }
-        line.put("timed_steps", trainSteps);
-        line.put("infer_steps", inferSteps);
-        ObjectNode setup = line.putObject("setup");
-        setup.putObject("shapes").put("V", vocab).put("E", embedding).put("H", hidden).put("B", batch).put("L", length)
-                .put("C", classes);
-        setup.setAll(RunInfo.describe("bench clf"));
-        setup.put("pytorch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
-        System.out.println(line);
         return 0;
+    }
+
+    /** Exports the trained block, loads it in ONNX Runtime and times the same inference. */
+    private ObjectNode onnxLine(SentenceClassifierBlock block, HierarchicalBatch x, ObjectNode djlLine)
+            throws IOException, OrtException {
+        Path dir = Files.createTempDirectory("clf-bench-onnx");
+        Path file = dir.resolve("classifier.onnx");
+        try {
+            block.onnxExporter().build().save(file);
+            ObjectNode line = new ObjectMapper().createObjectNode();
+            line.put("case", djlLine.get("case").asText());
+            line.put("engine", "toolkit-onnxruntime");
+            long l0 = System.nanoTime();
+            try (OnnxModel model = OnnxModel.load(file, OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
+                ClassifierSession session = ClassifierSession.open(model);
+                line.put("load_seconds", Math.round((System.nanoTime() - l0) / 1e6) / 1e3);
+                for (int i = 0; i < 3; i++) {
+                    session.run(x);
+                }
+                long t0 = System.nanoTime();
+                for (int i = 0; i < inferSteps; i++) {
+                    session.run(x);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                line.put("infer_sents_per_s_b" + batch, CharLmBenchmark.round(inferSteps * (double) batch / seconds));
+            }
+            line.put("infer_steps", inferSteps);
+            ObjectNode setup = line.putObject("setup");
+            setup.setAll((ObjectNode) djlLine.get("setup").deepCopy());
+            setup.put("ort_threads", ortThreads);
+            setup.put("exported_from", djlLine.get("engine").asText());
+            return line;
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
     }
 
     private static float infer(SentenceClassifierBlock block, NDManager manager, HierarchicalBatch x) {

@@ -9,6 +9,7 @@ import dev.seqtoolkit.core.hierarchy.DocumentTooLongException;
 import dev.seqtoolkit.core.io.AtomicFiles;
 import dev.seqtoolkit.core.io.RunInfo;
 import dev.seqtoolkit.core.lm.TextLanguageModel;
+import dev.seqtoolkit.core.onnx.OnnxModel;
 import dev.seqtoolkit.core.text.TextFiles;
 import dev.seqtoolkit.sentiment.AttentionHtml;
 import dev.seqtoolkit.sentiment.DocumentSentimentClassifier;
@@ -52,6 +53,8 @@ import java.util.concurrent.Callable;
  * sentiment evaluate --model models/sst2 --test sst2/stsa.binary.dev --json result.json
  * sentiment evaluate --model models/imdb-han --test imdb/train.tsv.gz --held-out 0.1 --split-seed 42
  * sentiment lm-text --input imdb/train.tsv.gz --dev-fraction 0.1 --hierarchical --out imdb-unlabelled.txt
+ * sentiment export --model models/sst2 --out models/sst2-onnx          (then --model models/sst2-onnx runs in ONNX Runtime)
+ * sentiment evaluate --model models/sst2-onnx --ort-threads 2
  * </pre>
  * Files: {@code label text} lines (SST-2) or {@code label<TAB>text} lines ({@code .tsv}, IMDB),
  * resolved as given or under the data directory. Each subcommand's work is a method returning its
@@ -60,7 +63,7 @@ import java.util.concurrent.Callable;
 @Command(name = "sentiment", mixinStandardHelpOptions = true,
         description = "Train, run and evaluate sentence and hierarchical document sentiment classifiers.",
         subcommands = {SentimentCli.Train.class, SentimentCli.Predict.class, SentimentCli.Evaluate.class,
-                SentimentCli.LmText.class})
+                SentimentCli.LmText.class, SentimentCli.Export.class})
 public final class SentimentCli {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -162,7 +165,7 @@ public final class SentimentCli {
     @Command(name = "predict", mixinStandardHelpOptions = true,
             description = "Classify texts given as arguments, in a file (--input, one per line) or on standard input; prints label and probabilities, tab-separated.")
     static final class Predict implements Callable<Integer> {
-        @Option(names = "--model", required = true, description = "Bundle directory.")
+        @Option(names = "--model", required = true, description = "Bundle or ONNX export directory.")
         Path model;
         @Option(names = "--input", description = "File with one text per line (strict UTF-8).")
         Path input;
@@ -170,6 +173,8 @@ public final class SentimentCli {
         Path html;
         @Option(names = "--json", description = "Print one JSON object per text (label, probabilities, attention) instead of tab-separated lines.")
         boolean json;
+        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
+        int ortThreads;
         @Parameters(arity = "0..*", description = "Texts to classify.")
         List<String> texts = new ArrayList<>();
 
@@ -178,7 +183,7 @@ public final class SentimentCli {
         @Override
         public Integer call() throws Exception {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            try (TextClassifier classifier = TextClassifier.load(model)) {
+            try (TextClassifier classifier = load(model, ortThreads)) {
                 run(classifier, stdin, System.out, System.err);
             }
             return failures == 0 ? 0 : 1;
@@ -282,7 +287,7 @@ public final class SentimentCli {
     /** Scores a model on a labelled file. */
     @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Accuracy, macro-F1, confusion matrix and speed on a labelled file.")
     static final class Evaluate implements Callable<Integer> {
-        @Option(names = "--model", required = true, description = "Bundle directory.")
+        @Option(names = "--model", required = true, description = "Bundle or ONNX export directory.")
         Path model;
         @Option(names = "--data-dir", description = "Data directory (default: -Dtoolkit.data, $TOOLKIT_DATA or ../shared/datasets).")
         Path dataDir;
@@ -296,12 +301,14 @@ public final class SentimentCli {
         long splitSeed;
         @Option(names = "--json", description = "Also write the result as JSON to this file.")
         Path json;
+        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
+        int ortThreads;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            try (TextClassifier classifier = TextClassifier.load(model)) {
+            try (TextClassifier classifier = load(model, ortThreads)) {
                 run(classifier, System.out);
             }
             return 0;
@@ -320,7 +327,8 @@ public final class SentimentCli {
                     examples.size(), e.accuracy(), e.macroF1(), e.textsPerSecond(), e.truncatedTexts());
             List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
             ObjectNode node = RunInfo.describe("bin/seqtk sentiment " + String.join(" ", args));
-            node.put("engine", Engines.configuredName());
+            node.put("engine", classifier.backend() == TextClassifier.Backend.ONNX_RUNTIME ? "onnxruntime"
+                    : Engines.configuredName());
             node.put("model", model == null ? "" : model.toString());
             node.put("architecture", classifier.config().architecture().name());
             node.put("test", file.toString());
@@ -338,6 +346,42 @@ public final class SentimentCli {
                 stdout.println("wrote " + json);
             }
             return node;
+        }
+    }
+
+    /** A bundle on the DJL engine, or an ONNX export in ONNX Runtime with {@code threads} intra-op threads. */
+    static TextClassifier load(Path model, int threads) throws IOException {
+        return TextClassifier.isOnnxExport(model)
+                ? TextClassifier.loadOnnx(model, OnnxModel.Options.defaults().withIntraOpThreads(threads))
+                : TextClassifier.load(model);
+    }
+
+    /** Exports a bundle for ONNX Runtime; the result loads wherever a bundle does ({@code --model DIR}). */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export a classifier bundle to ONNX (one graph with the vocabulary, config and provenance beside it).")
+    static final class Export implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "Bundle directory (DJL form).")
+        Path model;
+        @Option(names = "--out", required = true, description = "Export directory to write (replaced if it is an earlier export).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            run(System.out);
+            return 0;
+        }
+
+        /** Loads the bundle, writes the export, prints where; returns the export directory. */
+        Path run(PrintStream stdout) throws IOException {
+            try (TextClassifier classifier = TextClassifier.load(model)) {
+                if (classifier.backend() != TextClassifier.Backend.DJL) {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                            model + " is already an ONNX export; give the bundle it was exported from");
+                }
+                classifier.export(out);
+            }
+            stdout.println("exported " + model + " to " + out);
+            return out;
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** train, predict and evaluate end to end on a tiny synthetic SST-2-format corpus. */
@@ -128,6 +129,44 @@ class SentimentCliTest {
         SentimentCli.LmText held = new SentimentCli.LmText();
         new CommandLine(held).parseArgs("--input", tsv.toString(), "--dev-fraction", "0.5", "--out", out.toString());
         assertEquals(2, held.run());
+    }
+
+    @Test
+    void exportThenPredictAndEvaluateTheExportInOnnxRuntime() throws Exception {
+        Path export = dir.resolve("model-onnx");
+        SentimentCli.Export cmd = new SentimentCli.Export();
+        new CommandLine(cmd).parseArgs("--model", bundle.toString(), "--out", export.toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(export, cmd.run(new PrintStream(out, true, StandardCharsets.UTF_8)));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("exported " + bundle + " to " + export));
+        assertTrue(TextClassifier.isOnnxExport(export));
+
+        SentimentCli.Evaluate evaluate = new SentimentCli.Evaluate();
+        new CommandLine(evaluate).parseArgs("--model", export.toString(), "--test", dir.resolve("test.txt").toString(),
+                "--ort-threads", "2");
+        try (TextClassifier djl = TextClassifier.load(bundle);
+                TextClassifier onnx = SentimentCli.load(export, evaluate.ortThreads)) {
+            assertEquals(TextClassifier.Backend.ONNX_RUNTIME, onnx.backend());
+            SentimentCli.Evaluate onDjl = new SentimentCli.Evaluate();
+            new CommandLine(onDjl).parseArgs("--model", bundle.toString(), "--test", dir.resolve("test.txt").toString());
+            ObjectNode a = onDjl.run(djl, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            ObjectNode b = evaluate.run(onnx, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            assertEquals("onnxruntime", b.get("engine").asText());
+            assertEquals(a.get("accuracy").asDouble(), b.get("accuracy").asDouble(), 0.0);
+            assertEquals(a.get("report"), b.get("report"));
+
+            SentimentCli.Predict predict = new SentimentCli.Predict();
+            new CommandLine(predict).parseArgs("--model", export.toString(), "the movie was superb", "a dull plot");
+            List<String> lines = predict.run(onnx, new BufferedReader(new StringReader("")),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            assertTrue(lines.get(0).startsWith("1\t") && lines.get(1).startsWith("0\t"), lines.toString());
+        }
+        SentimentCli.Export again = new SentimentCli.Export();
+        new CommandLine(again).parseArgs("--model", export.toString(), "--out", dir.resolve("twice").toString());
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                () -> again.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("already an ONNX export"), e.getMessage());
     }
 
     @Test

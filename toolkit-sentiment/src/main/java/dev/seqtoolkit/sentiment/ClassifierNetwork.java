@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import dev.seqtoolkit.core.hierarchy.HierarchicalBatch;
 import dev.seqtoolkit.core.nn.Embedding;
 import dev.seqtoolkit.core.nn.RecurrentEncoder;
+import dev.seqtoolkit.core.onnx.ClassifierExporter;
 
 /**
  * A text classifier network over {@link HierarchicalBatch}es (the sentence model reads batches with
@@ -33,4 +34,10 @@ public interface ClassifierNetwork extends Block {
 
     /** Shapes that initialise the network. */
     Shape[] initializationShapes();
+
+    /**
+     * The ONNX exporter of the network's current weights (inference: no dropout); add metadata and
+     * build it. The network must be initialised.
+     */
+    ClassifierExporter.Builder onnxExporter();
 }

@@ -15,6 +15,9 @@ import dev.seqtoolkit.core.hierarchy.HierarchicalEncoder;
 import dev.seqtoolkit.core.hierarchy.HierarchicalOutput;
 import dev.seqtoolkit.core.nn.Embedding;
 import dev.seqtoolkit.core.nn.RecurrentEncoder;
+import dev.seqtoolkit.core.onnx.ClassifierExporter;
+import dev.seqtoolkit.core.onnx.PoolingExporter;
+import dev.seqtoolkit.core.onnx.RecurrentExporter;
 
 /**
  * The hierarchical document classifier (Yang et al. 2016): embedding -> {@link HierarchicalEncoder}
@@ -74,6 +77,19 @@ public final class DocumentClassifierBlock extends AbstractBlock implements Clas
     @Override
     public Shape[] initializationShapes() {
         return new Shape[] {new Shape(1, 1)};
+    }
+
+    /** {@inheritDoc} Two levels, each with attention pooling whose weights become outputs. */
+    @Override
+    public ClassifierExporter.Builder onnxExporter() {
+        return ClassifierExporter.builder()
+                .setEmbedding(embedding.weight().toFloatArray(), embedding.vocabularySize(), embedding.dim())
+                .setWordLevel(RecurrentExporter.of(encoder.wordEncoder(), embedding.dim()),
+                        PoolingExporter.of(encoder.wordAttention()))
+                .optSentenceLevel(RecurrentExporter.of(encoder.sentenceEncoder(), encoder.wordDim()),
+                        PoolingExporter.of(encoder.sentenceAttention()))
+                .setOutputLayer(output.getParameters().get("weight").getArray().toFloatArray(),
+                        output.getParameters().get("bias").getArray().toFloatArray());
     }
 
     @Override

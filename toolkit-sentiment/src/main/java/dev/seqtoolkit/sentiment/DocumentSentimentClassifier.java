@@ -1,5 +1,7 @@
 package dev.seqtoolkit.sentiment;
 
+import dev.seqtoolkit.core.onnx.OnnxModel;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.List;
  */
 public final class DocumentSentimentClassifier extends TextClassifier {
 
-    private DocumentSentimentClassifier(Parts parts) {
+    DocumentSentimentClassifier(Parts parts) {
         super(parts);
     }
 
@@ -37,8 +39,15 @@ public final class DocumentSentimentClassifier extends TextClassifier {
         return new DocumentSentimentClassifier(TextClassifier.trainParts(config, train, dev, options));
     }
 
-    /** Loads a bundle saved by {@link #save}. */
+    /**
+     * Loads a bundle saved by {@link #save}, or an export written by {@link #export} (then it runs in
+     * ONNX Runtime with {@link OnnxModel.Options#defaults()}).
+     */
     public static DocumentSentimentClassifier load(Path directory) throws IOException {
+        if (ClassifierOnnx.isExport(directory)) {
+            return new DocumentSentimentClassifier(ClassifierOnnx.load(directory, OnnxModel.Options.defaults(),
+                    SentimentConfig.Architecture.HIERARCHICAL));
+        }
         return new DocumentSentimentClassifier(
                 SentimentBundle.load(directory, SentimentConfig.Architecture.HIERARCHICAL));
     }

@@ -18,6 +18,9 @@ import dev.seqtoolkit.core.nn.CellType;
 import dev.seqtoolkit.core.nn.Embedding;
 import dev.seqtoolkit.core.nn.RecurrentEncoder;
 import dev.seqtoolkit.core.nn.RecurrentOutput;
+import dev.seqtoolkit.core.onnx.ClassifierExporter;
+import dev.seqtoolkit.core.onnx.PoolingExporter;
+import dev.seqtoolkit.core.onnx.RecurrentExporter;
 import dev.seqtoolkit.sentiment.SentimentConfig.PoolingKind;
 
 /**
@@ -89,6 +92,17 @@ public final class SentenceClassifierBlock extends AbstractBlock implements Clas
     @Override
     public Shape[] initializationShapes() {
         return new Shape[] {new Shape(1, 1)};
+    }
+
+    /** {@inheritDoc} Every pooling exports: attention (with its weights as an output), max, mean, last. */
+    @Override
+    public ClassifierExporter.Builder onnxExporter() {
+        PoolingExporter pool = attention != null ? PoolingExporter.of(attention) : PoolingExporter.of(pooling);
+        return ClassifierExporter.builder()
+                .setEmbedding(embedding.weight().toFloatArray(), embedding.vocabularySize(), embedding.dim())
+                .setWordLevel(RecurrentExporter.of(encoder, embedding.dim()), pool)
+                .setOutputLayer(output.getParameters().get("weight").getArray().toFloatArray(),
+                        output.getParameters().get("bias").getArray().toFloatArray());
     }
 
     /** {@inheritDoc} The batch must hold one sentence per text. */

@@ -31,15 +31,7 @@ final class SentimentBundle {
         config.put("task", TASK);
         config.set("sentiment", classifier.config().toJsonTree());
         Vocabulary vocabulary = classifier.vocabulary();
-        Provenance.Builder provenance = Provenance.builder().setConfig(config)
-                .addDataString(vocabulary.sha256())
-                .addExtra("vocabularySha256", vocabulary.sha256());
-        classifier.trainingReport().ifPresent(r -> provenance
-                .addExtra("trainTexts", Integer.toString(r.trainTexts()))
-                .addExtra("devTexts", Integer.toString(r.devTexts()))
-                .addExtra("epochs", Integer.toString(r.training().epochsCompleted()))
-                .addExtra("bestDevAccuracy", String.format(Locale.ROOT, "%.4f", r.training().bestMetric()))
-                .addExtra("trainingSeconds", String.format(Locale.ROOT, "%.1f", r.seconds())));
+        Provenance.Builder provenance = provenance(classifier, config);
         Path file = Files.createTempFile("sentiment-words", ".json");
         byte[] words;
         try {
@@ -54,6 +46,28 @@ final class SentimentBundle {
                 .setProvenance(provenance.build())
                 .addVocabulary(WORDS, words)
                 .save(directory);
+    }
+
+    /**
+     * A provenance builder for a classifier being written: the config, the vocabulary hash, and the
+     * training figures (from this process's training report, else from the provenance the classifier
+     * was loaded with).
+     */
+    static Provenance.Builder provenance(TextClassifier classifier, JsonNode config) {
+        Vocabulary vocabulary = classifier.vocabulary();
+        Provenance.Builder provenance = Provenance.builder().setConfig(config)
+                .addDataString(vocabulary.sha256());
+        if (classifier.trainingReport().isPresent()) {
+            TrainingReport r = classifier.trainingReport().get();
+            provenance.addExtra("trainTexts", Integer.toString(r.trainTexts()))
+                    .addExtra("devTexts", Integer.toString(r.devTexts()))
+                    .addExtra("epochs", Integer.toString(r.training().epochsCompleted()))
+                    .addExtra("bestDevAccuracy", String.format(Locale.ROOT, "%.4f", r.training().bestMetric()))
+                    .addExtra("trainingSeconds", String.format(Locale.ROOT, "%.1f", r.seconds()));
+        } else {
+            classifier.provenance().ifPresent(p -> p.extras().forEach(provenance::addExtra));
+        }
+        return provenance.addExtra("vocabularySha256", vocabulary.sha256());
     }
 
     /** The architecture of a saved classifier (the bundle is verified). */
@@ -109,7 +123,8 @@ final class SentimentBundle {
                     : SentenceClassifierBlock.of(config, vocabulary.size());
             network.initialize(manager, DataType.FLOAT32, network.initializationShapes());
             bundle.loadParameters(network, manager);
-            return new TextClassifier.Parts(config, vocabulary, new TextPipeline(config), network, manager, null);
+            return new TextClassifier.Parts(config, vocabulary, new TextPipeline(config), network,
+                    new DjlScorer(network, manager), null, bundle.provenance());
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;

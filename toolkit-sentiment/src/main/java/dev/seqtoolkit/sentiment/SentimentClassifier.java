@@ -1,5 +1,7 @@
 package dev.seqtoolkit.sentiment;
 
+import dev.seqtoolkit.core.onnx.OnnxModel;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,13 +16,14 @@ import java.util.List;
  *     Prediction p = c.predict("a gorgeous , witty , seductive movie .");
  *     Evaluation e = c.evaluate(test);
  *     c.save(Path.of("models/sst2"));
+ *     c.export(Path.of("models/sst2-onnx")); // TextClassifier.load reads either directory
  * }
  * }</pre>
  * Thread-safe for prediction and evaluation, see {@link TextClassifier}.
  */
 public final class SentimentClassifier extends TextClassifier {
 
-    private SentimentClassifier(Parts parts) {
+    SentimentClassifier(Parts parts) {
         super(parts);
     }
 
@@ -45,8 +48,15 @@ public final class SentimentClassifier extends TextClassifier {
         return new SentimentClassifier(TextClassifier.trainParts(config, train, dev, options));
     }
 
-    /** Loads a bundle saved by {@link #save}. */
+    /**
+     * Loads a bundle saved by {@link #save}, or an export written by {@link #export} (then it runs in
+     * ONNX Runtime with {@link OnnxModel.Options#defaults()}).
+     */
     public static SentimentClassifier load(Path directory) throws IOException {
+        if (ClassifierOnnx.isExport(directory)) {
+            return new SentimentClassifier(ClassifierOnnx.load(directory, OnnxModel.Options.defaults(),
+                    SentimentConfig.Architecture.SENTENCE));
+        }
         return new SentimentClassifier(SentimentBundle.load(directory, SentimentConfig.Architecture.SENTENCE));
     }
 }

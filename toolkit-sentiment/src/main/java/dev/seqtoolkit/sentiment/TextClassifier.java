@@ -1,17 +1,17 @@
 package dev.seqtoolkit.sentiment;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import dev.seqtoolkit.core.engine.Engines;
 import dev.seqtoolkit.core.hierarchy.EncodedDocument;
 import dev.seqtoolkit.core.hierarchy.HierarchicalBatch;
 import dev.seqtoolkit.core.hierarchy.HierarchicalBatcher;
+import dev.seqtoolkit.core.io.Provenance;
 import dev.seqtoolkit.core.metrics.ClassificationReport;
 import dev.seqtoolkit.core.nn.PretrainedVectors;
+import dev.seqtoolkit.core.onnx.OnnxModel;
 import dev.seqtoolkit.core.text.Vocabulary;
 import dev.seqtoolkit.core.text.VocabularyBuilder;
 import dev.seqtoolkit.core.train.AdamOptimizer;
@@ -36,35 +36,54 @@ import java.util.Optional;
 
 /**
  * A trained text classifier: {@link SentimentClassifier} (sentences) or {@link
- * DocumentSentimentClassifier} (hierarchical, documents).
+ * DocumentSentimentClassifier} (hierarchical, documents), running on DJL (trained, or loaded from a
+ * bundle) or in ONNX Runtime (loaded from an {@link #export export}) behind the same API.
  *
  * <p><b>Threads.</b> Prediction and evaluation may be called from many threads at once: the
  * tokenizers are thread-safe, the parameters are only read, and every call works in its own
- * sub-manager that it closes. {@link #close()} must not race with calls in flight.
+ * sub-manager (DJL) or its own tensors (ONNX Runtime) that it closes. {@link #close()} must not race
+ * with calls in flight.
  */
 public abstract class TextClassifier implements AutoCloseable {
     /** Texts per batch in {@link #predict(List)} and {@link #evaluate}. */
     public static final int PREDICT_BATCH = 64;
 
+    /** What a classifier runs on. */
+    public enum Backend {
+        /** The DJL network, on the configured engine (PyTorch or MXNet). */
+        DJL,
+        /** An ONNX export in ONNX Runtime. */
+        ONNX_RUNTIME
+    }
+
     private final SentimentConfig config;
     private final Vocabulary vocabulary;
     private final TextPipeline pipeline;
     private final ClassifierNetwork network;
-    private final NDManager manager;
+    private final Scorer scorer;
     private final TrainingReport report;
+    private final Provenance provenance;
 
     TextClassifier(Parts parts) {
         this.config = parts.config;
         this.vocabulary = parts.vocabulary;
         this.pipeline = parts.pipeline;
         this.network = parts.network;
-        this.manager = parts.manager;
+        this.scorer = parts.scorer;
         this.report = parts.report;
+        this.provenance = parts.provenance;
     }
 
-    /** Everything a classifier is made of (package-private plumbing between training, loading and the facades). */
+    /**
+     * Everything a classifier is made of (package-private plumbing between training, loading and the
+     * facades).
+     *
+     * @param network the DJL network, or null for an ONNX export
+     * @param report the training report when trained in this process, else null
+     * @param provenance the provenance read with a bundle or export, else null
+     */
     record Parts(SentimentConfig config, Vocabulary vocabulary, TextPipeline pipeline, ClassifierNetwork network,
-            NDManager manager, TrainingReport report) {}
+            Scorer scorer, TrainingReport report, Provenance provenance) {}
 
     public SentimentConfig config() {
         return config;
@@ -79,9 +98,27 @@ public abstract class TextClassifier implements AutoCloseable {
         return vocabulary;
     }
 
-    /** The network (read its parameters; do not train it concurrently with predictions). */
+    /**
+     * The network (read its parameters; do not train it concurrently with predictions).
+     *
+     * @throws IllegalStateException if the classifier runs in ONNX Runtime and has no DJL network
+     */
     public ClassifierNetwork network() {
+        if (network == null) {
+            throw new IllegalStateException("this classifier runs in ONNX Runtime (loaded from an ONNX export); "
+                    + "it has no DJL network");
+        }
         return network;
+    }
+
+    /** Whether predictions run on the DJL network or in ONNX Runtime. */
+    public Backend backend() {
+        return scorer.backend();
+    }
+
+    /** The provenance the classifier was loaded with (bundle or export); empty when trained in this process. */
+    public Optional<Provenance> provenance() {
+        return Optional.ofNullable(provenance);
     }
 
     /** The training report when this classifier was trained in this process. */
@@ -117,39 +154,37 @@ public abstract class TextClassifier implements AutoCloseable {
                 ids.add(d.ids());
             }
             HierarchicalBatch batch = HierarchicalBatch.of(ids);
-            try (NDManager m = manager.newSubManager()) {
-                ClassifierOutput o = network.classify(new ParameterStore(m, false), m, batch, false);
-                float[] probs = o.logits().softmax(1).toFloatArray();
-                float[] words = o.wordWeights() == null ? null : o.wordWeights().toFloatArray();
-                float[] sentences = o.sentenceWeights() == null ? null : o.sentenceWeights().toFloatArray();
-                int classes = labels().size();
-                int row = 0; // packed sentence row
-                for (int d = 0; d < chunk.size(); d++) {
-                    EncodedDocument doc = chunk.get(d);
-                    double[] p = new double[classes];
-                    int best = 0;
-                    for (int c = 0; c < classes; c++) {
-                        p[c] = probs[d * classes + c];
-                        if (p[c] > p[best]) {
-                            best = c;
-                        }
+            Scorer.Scores o = scorer.score(batch);
+            float[] probs = o.probabilities();
+            float[] words = o.wordWeights();
+            float[] sentences = o.sentenceWeights();
+            int classes = labels().size();
+            int row = 0; // packed sentence row
+            for (int d = 0; d < chunk.size(); d++) {
+                EncodedDocument doc = chunk.get(d);
+                double[] p = new double[classes];
+                int best = 0;
+                for (int c = 0; c < classes; c++) {
+                    p[c] = probs[d * classes + c];
+                    if (p[c] > p[best]) {
+                        best = c;
                     }
-                    List<SentenceAttention> attention = new ArrayList<>();
-                    for (int s = 0; s < doc.sentenceCount(); s++, row++) {
-                        if (doc.empty()) {
-                            continue;
-                        }
-                        List<String> tokens = doc.tokens().get(s);
-                        double[] w = new double[words == null ? 0 : tokens.size()];
-                        for (int i = 0; i < w.length; i++) {
-                            w[i] = words[row * batch.maxWords() + i];
-                        }
-                        double sw = sentences == null ? 1.0 : sentences[d * batch.maxSentences() + s];
-                        attention.add(new SentenceAttention(tokens, w, sw));
-                    }
-                    out.add(new Prediction(labels().get(best), labels(), p, attention, doc.empty(),
-                            doc.droppedSentences(), doc.droppedWords()));
                 }
+                List<SentenceAttention> attention = new ArrayList<>();
+                for (int s = 0; s < doc.sentenceCount(); s++, row++) {
+                    if (doc.empty()) {
+                        continue;
+                    }
+                    List<String> tokens = doc.tokens().get(s);
+                    double[] w = new double[words == null ? 0 : tokens.size()];
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] = words[row * batch.maxWords() + i];
+                    }
+                    double sw = sentences == null ? 1.0 : sentences[d * batch.maxSentences() + s];
+                    attention.add(new SentenceAttention(tokens, w, sw));
+                }
+                out.add(new Prediction(labels().get(best), labels(), p, attention, doc.empty(),
+                        doc.droppedSentences(), doc.droppedWords()));
             }
         }
         return out;
@@ -184,13 +219,38 @@ public abstract class TextClassifier implements AutoCloseable {
     }
 
     /**
-     * Loads a bundle of either architecture: a {@link SentimentClassifier} or a {@link
-     * DocumentSentimentClassifier}, as its config says.
+     * Loads a bundle or an ONNX export (written by {@link #export}) of either architecture: a {@link
+     * SentimentClassifier} or a {@link DocumentSentimentClassifier}, as its config says. An export
+     * runs in ONNX Runtime with {@link OnnxModel.Options#defaults()} (one intra-op thread, all graph
+     * optimisations); {@link #loadOnnx} chooses other options.
      */
     public static TextClassifier load(Path directory) throws IOException {
+        if (ClassifierOnnx.isExport(directory)) {
+            return loadOnnx(directory, OnnxModel.Options.defaults());
+        }
         return SentimentBundle.architecture(directory) == SentimentConfig.Architecture.HIERARCHICAL
                 ? DocumentSentimentClassifier.load(directory)
                 : SentimentClassifier.load(directory);
+    }
+
+    /** Whether {@code directory} holds an ONNX export written by {@link #export} (rather than a bundle). */
+    public static boolean isOnnxExport(Path directory) {
+        return ClassifierOnnx.isExport(directory);
+    }
+
+    /**
+     * Loads an ONNX export written by {@link #export}; it predicts and evaluates like the DJL form,
+     * in ONNX Runtime with the given thread count and optimisation level.
+     *
+     * @throws IOException naming the file and the problem: missing files, not a classifier export, an
+     *     invalid config, a vocabulary that is not the exported one, or a graph that is not ONNX,
+     *     truncated, too new or of the wrong signature ({@link dev.seqtoolkit.core.onnx.InvalidModelException})
+     */
+    public static TextClassifier loadOnnx(Path directory, OnnxModel.Options options) throws IOException {
+        Parts parts = ClassifierOnnx.load(directory, options, null);
+        return parts.config().architecture() == SentimentConfig.Architecture.HIERARCHICAL
+                ? new DocumentSentimentClassifier(parts)
+                : new SentimentClassifier(parts);
     }
 
     /**
@@ -221,14 +281,38 @@ public abstract class TextClassifier implements AutoCloseable {
         return List.of(train, dev);
     }
 
-    /** Saves the classifier as a model bundle (atomically). */
+    /**
+     * Saves the classifier as a model bundle (atomically).
+     *
+     * @throws IllegalStateException if the classifier runs in ONNX Runtime (it has no DJL parameters;
+     *     keep the bundle it was exported from)
+     */
     public void save(Path directory) throws IOException {
+        if (network == null) {
+            throw new IllegalStateException("this classifier was loaded from an ONNX export and cannot be saved as a "
+                    + "DJL bundle; keep the bundle it was exported from");
+        }
         SentimentBundle.save(directory, this);
+    }
+
+    /**
+     * Exports the classifier for ONNX Runtime: one graph with the vocabulary, config and provenance
+     * beside it (see {@link ClassifierOnnx} for the layout), replacing an earlier export at {@code
+     * directory} only once the new one is complete. {@link #load} and {@link #loadOnnx} read it back.
+     *
+     * @throws IllegalStateException if the classifier was itself loaded from an export
+     */
+    public void export(Path directory) throws IOException {
+        if (network == null) {
+            throw new IllegalStateException("this classifier was loaded from an ONNX export; export the bundle it "
+                    + "came from instead");
+        }
+        ClassifierOnnx.export(directory, this);
     }
 
     @Override
     public void close() {
-        manager.close();
+        scorer.close();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -333,7 +417,7 @@ public abstract class TextClassifier implements AutoCloseable {
             TrainingResult result = tb.build().fit();
             TrainingReport report = new TrainingReport(result, train.size(), dev.size(), vocabulary.size(), truncated,
                     pretraining, (System.nanoTime() - started) / 1e9);
-            return new Parts(config, vocabulary, pipeline, network, manager, report);
+            return new Parts(config, vocabulary, pipeline, network, new DjlScorer(network, manager), report, null);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -353,16 +437,13 @@ public abstract class TextClassifier implements AutoCloseable {
         return out;
     }
 
-    /** For tests: the raw scores of a batch of texts, {@code (texts, classes)} flattened. */
-    float[] logits(List<String> texts) {
+    /** For tests: the scores of a batch of texts as the backend returns them. */
+    Scorer.Scores scores(List<String> texts) {
         List<List<int[]>> ids = new ArrayList<>();
         for (String t : texts) {
             ids.add(pipeline.encode(t, vocabulary).ids());
         }
-        try (NDManager m = manager.newSubManager()) {
-            NDArray logits = network.classify(new ParameterStore(m, false), m, HierarchicalBatch.of(ids), false).logits();
-            return logits.toFloatArray();
-        }
+        return scorer.score(HierarchicalBatch.of(ids));
     }
 
     TextPipeline pipeline() {

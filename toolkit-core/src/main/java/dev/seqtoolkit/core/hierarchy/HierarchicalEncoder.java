@@ -69,6 +69,16 @@ public final class HierarchicalEncoder extends AbstractBlock {
         return sentenceEncoder;
     }
 
+    /** The word-level attention pooling (its parameters are read by the ONNX export). */
+    public AttentionPooling wordAttention() {
+        return wordAttention;
+    }
+
+    /** The sentence-level attention pooling. */
+    public AttentionPooling sentenceAttention() {
+        return sentenceAttention;
+    }
+
     /** Width of a sentence vector: word hidden size times directions. */
     public int wordDim() {
         return wordDim;

@@ -3,6 +3,9 @@ package dev.seqtoolkit.core.onnx;
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import dev.seqtoolkit.core.host.HostRecurrentStack.Cell;
+import dev.seqtoolkit.core.nn.CellType;
+import dev.seqtoolkit.core.nn.RecurrentEncoder;
+import dev.seqtoolkit.core.nn.RecurrentWeights;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +53,34 @@ public final class RecurrentExporter {
 
     public static Builder builder(Cell cell) {
         return new Builder(cell);
+    }
+
+    /**
+     * The exporter of a fused {@link RecurrentEncoder}'s current weights: every layer and direction,
+     * copied to the host.
+     *
+     * @param inputSize the width of the encoder's input (layer 0's {@code in})
+     */
+    public static RecurrentExporter of(RecurrentEncoder encoder, int inputSize) {
+        Cell cell = encoder.cellType() == CellType.LSTM ? Cell.LSTM : Cell.GRU;
+        Builder b = builder(cell);
+        int hidden = encoder.stateSize();
+        int in = inputSize;
+        for (int l = 0; l < encoder.numLayers(); l++) {
+            FusedRecurrentWeights forward = fused(cell, encoder.weights(l, 0), in, hidden);
+            if (encoder.numDirections() == 2) {
+                b.addLayer(forward, fused(cell, encoder.weights(l, 1), in, hidden));
+            } else {
+                b.addLayer(forward);
+            }
+            in = encoder.numDirections() * hidden;
+        }
+        return b.build();
+    }
+
+    private static FusedRecurrentWeights fused(Cell cell, RecurrentWeights w, int in, int hidden) {
+        return FusedRecurrentWeights.of(cell, in, hidden, w.i2hWeight().toFloatArray(), w.h2hWeight().toFloatArray(),
+                w.i2hBias().toFloatArray(), w.h2hBias().toFloatArray());
     }
 
     public Cell cell() {

@@ -10,18 +10,14 @@ import dev.seqtoolkit.core.host.HostRecurrentStack.Cell;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Random weights, ONNX Runtime calls and host references shared by the ONNX tests. */
 final class OnnxTestSupport {
@@ -152,25 +148,8 @@ final class OnnxTestSupport {
         return new ArrayList<>(List.of(layers));
     }
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-
     /** Runs onnx.checker.check_model(full_check=True) on each file; skips when python3-onnx is missing. */
     static void assumeCheckerPasses(List<Path> models) throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON), "no /usr/bin/python3");
-        Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import onnx").redirectErrorStream(true).start();
-        probe.getInputStream().readAllBytes();
-        assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, "python3 has no onnx module");
-        for (Path model : models) {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c",
-                    "import sys, onnx; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)",
-                    model.toString()).redirectErrorStream(true).start();
-            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "checker timed out on " + model);
-            assertEquals(0, p.exitValue(), "onnx.checker rejected " + model + ":\n" + log);
-        }
-    }
-
-    private static void assertTrue(boolean condition, String message) {
-        org.junit.jupiter.api.Assertions.assertTrue(condition, message);
+        OnnxChecker.assumeCheckerPasses(models);
     }
 }
