@@ -2,7 +2,9 @@
 # Runs a speed benchmark on each engine and, with --peer, the PyTorch peer of ../shared/peers in the
 # same run, printing one JSON line per engine and a summary table.
 #
-#   benchmarks/bench.sh [--peer] [--threads N] [--engines "PyTorch MXNet"] CASE [options]   CASE: charlm, seq2seq, clf
+#   benchmarks/bench.sh [--peer] [--threads N] [--engines "PyTorch MXNet"] CASE [options]
+#   CASE: charlm, seq2seq, clf, or corenlp-sentiment (CoreNLP's sentiment model beside a toolkit
+#   classifier on SST-2 dev: --model DIR; no peer; its models jar comes with the Maven profile).
 # --threads sets the engines' and the peer's thread count alike (default: the engines' and the peer's
 # default, 2 on this machine); on a machine busy with other jobs compare at --threads 1.
 #   e.g. benchmarks/bench.sh --peer charlm --train-steps 400
@@ -23,7 +25,9 @@ done
 case_name="${1:?usage: benchmarks/bench.sh [--peer] [--engines LIST] CASE [options]}"; shift
 declare -A peer_case=([charlm]=a [seq2seq]=bc [clf]=d)
 mvn -q -B -ntp install -DskipTests
-mvn -q -B -ntp -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+profile=""
+if [ "$case_name" = corenlp-sentiment ]; then profile="-Pcorenlp-sentiment"; peer=0; fi
+mvn -q -B -ntp -pl benchmarks $profile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
 cp="benchmarks/target/classes:$(cat benchmarks/target/bench.cp)"
 mkdir -p benchmarks/results
 out="benchmarks/results/speed-${case_name}.jsonl"
