@@ -2,6 +2,7 @@ package dev.seqtoolkit.core.seq2seq;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.seqtoolkit.core.nn.CellType;
 
@@ -32,6 +33,14 @@ import dev.seqtoolkit.core.nn.CellType;
  * @param tieTargetEmbedding share the target embedding {@code (V, E)} with the output weight; needs
  *     {@code E == HD}
  * @param labelSmoothing label smoothing of the training loss, in [0, 1)
+ * @param copy the pointer-generator copy mechanism (See et al. 2017); needs one vocabulary shared by
+ *     source and target and no label smoothing; default false. Source ids may then be extended ids
+ *     ({@code >= V} for words outside the vocabulary, numbered per sentence, see {@link
+ *     dev.seqtoolkit.core.text.ExtendedVocabulary}); both embeddings read such ids as {@code <unk>}
+ * @param coverage coverage attention and loss (See et al. 2017); needs ADDITIVE attention; default
+ *     false. The decoder then steps explicit cells in training whatever the style
+ * @param coverageWeight the weight {@code lambda} of the coverage loss, {@code >= 0}; default 1 with
+ *     coverage, and it must be 0 without
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Seq2SeqConfig(
@@ -51,7 +60,13 @@ public record Seq2SeqConfig(
         Bridge bridge,
         float dropout,
         boolean tieTargetEmbedding,
-        float labelSmoothing) {
+        float labelSmoothing,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean copy,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean coverage,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) float coverageWeight) {
+
+    /** The default {@link #coverageWeight()} of a model with coverage. */
+    public static final float DEFAULT_COVERAGE_WEIGHT = 1f;
 
     /** The attention score. */
     public enum AttentionType {
@@ -106,13 +121,17 @@ public record Seq2SeqConfig(
             @JsonProperty("bridge") Bridge bridge,
             @JsonProperty("dropout") float dropout,
             @JsonProperty("tieTargetEmbedding") boolean tieTargetEmbedding,
-            @JsonProperty("labelSmoothing") float labelSmoothing) {
+            @JsonProperty("labelSmoothing") float labelSmoothing,
+            @JsonProperty("copy") boolean copy,
+            @JsonProperty("coverage") boolean coverage,
+            @JsonProperty("coverageWeight") Float coverageWeight) {
         this(sourceVocabSize, targetVocabSize, embeddingSize, cell == null ? CellType.LSTM : cell,
                 encoderHiddenSize, encoderLayers == null ? 1 : encoderLayers,
                 bidirectional == null || bidirectional, decoderHiddenSize,
                 decoderLayers == null ? 1 : decoderLayers, attention == null ? AttentionType.ADDITIVE : attention,
                 attentionHiddenSize, decoderStyle == null ? DecoderStyle.BAHDANAU : decoderStyle, inputFeeding,
-                bridge == null ? Bridge.CONCAT : bridge, dropout, tieTargetEmbedding, labelSmoothing);
+                bridge == null ? Bridge.CONCAT : bridge, dropout, tieTargetEmbedding, labelSmoothing, copy, coverage,
+                coverageWeight != null ? coverageWeight : coverage ? DEFAULT_COVERAGE_WEIGHT : 0f);
     }
 
     /** The canonical constructor: every value given, every value checked. */
@@ -165,6 +184,26 @@ public record Seq2SeqConfig(
                     "tieTargetEmbedding needs embeddingSize == decoderHiddenSize (the output reads HD features), got "
                             + embeddingSize + " and " + decoderHiddenSize);
         }
+        if (copy && sourceVocabSize != targetVocabSize) {
+            throw new IllegalArgumentException("copy needs one vocabulary shared by source and target (extended ids"
+                    + " name the same words on both sides), got sourceVocabSize " + sourceVocabSize
+                    + " and targetVocabSize " + targetVocabSize);
+        }
+        if (copy && labelSmoothing != 0f) {
+            throw new IllegalArgumentException("labelSmoothing is not supported with copy (the smoothed loss would need"
+                    + " the whole extended distribution); got " + labelSmoothing);
+        }
+        if (coverage && attention != AttentionType.ADDITIVE) {
+            throw new IllegalArgumentException("coverage feeds the ADDITIVE attention's scores (v . tanh(W_q q + W_k k"
+                    + " + w_c c)); it is not defined for " + attention + " attention");
+        }
+        if (!(coverageWeight >= 0f) || Float.isInfinite(coverageWeight)) {
+            throw new IllegalArgumentException("coverageWeight must be finite and >= 0, got " + coverageWeight);
+        }
+        if (!coverage && coverageWeight != 0f) {
+            throw new IllegalArgumentException("coverageWeight is the weight of the coverage loss; it must be 0 (or"
+                    + " absent) without coverage, got " + coverageWeight);
+        }
     }
 
     /** {@code M}: features per source position of the encoder memory. */
@@ -177,9 +216,12 @@ public record Seq2SeqConfig(
         return bidirectional ? 2 : 1;
     }
 
-    /** True if training runs the decoder one explicit cell step per target position. */
+    /**
+     * True if training runs the decoder one explicit cell step per target position: BAHDANAU, input
+     * feeding, and coverage (each step's attention depends on the earlier ones).
+     */
     public boolean stepsInTraining() {
-        return decoderStyle == DecoderStyle.BAHDANAU || inputFeeding;
+        return decoderStyle == DecoderStyle.BAHDANAU || inputFeeding || coverage;
     }
 
     /** Width of the first decoder layer's input. */
@@ -214,6 +256,9 @@ public record Seq2SeqConfig(
         b.dropout = dropout;
         b.tieTargetEmbedding = tieTargetEmbedding;
         b.labelSmoothing = labelSmoothing;
+        b.copy = copy;
+        b.coverage = coverage;
+        b.coverageWeight = coverage ? coverageWeight : null;
         return b;
     }
 
@@ -253,6 +298,9 @@ public record Seq2SeqConfig(
         private float dropout;
         private boolean tieTargetEmbedding;
         private float labelSmoothing;
+        private boolean copy;
+        private boolean coverage;
+        private Float coverageWeight;
 
         Builder() {}
 
@@ -353,10 +401,30 @@ public record Seq2SeqConfig(
             return this;
         }
 
+        /** The pointer-generator copy mechanism; default false. */
+        public Builder optCopy(boolean copy) {
+            this.copy = copy;
+            return this;
+        }
+
+        /** Coverage attention and loss; default false. */
+        public Builder optCoverage(boolean coverage) {
+            this.coverage = coverage;
+            return this;
+        }
+
+        /** The coverage loss weight; default {@value Seq2SeqConfig#DEFAULT_COVERAGE_WEIGHT} with coverage. */
+        public Builder optCoverageWeight(float weight) {
+            this.coverageWeight = weight;
+            return this;
+        }
+
         public Seq2SeqConfig build() {
+            float weight = coverageWeight != null ? coverageWeight : coverage ? DEFAULT_COVERAGE_WEIGHT : 0f;
             return new Seq2SeqConfig(sourceVocabSize, targetVocabSize, embeddingSize, cell, encoderHiddenSize,
                     encoderLayers, bidirectional, decoderHiddenSize, decoderLayers, attention, attentionHiddenSize,
-                    decoderStyle, inputFeeding, bridge, dropout, tieTargetEmbedding, labelSmoothing);
+                    decoderStyle, inputFeeding, bridge, dropout, tieTargetEmbedding, labelSmoothing, copy, coverage,
+                    weight);
         }
     }
 }

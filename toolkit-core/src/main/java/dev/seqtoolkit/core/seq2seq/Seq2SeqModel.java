@@ -20,6 +20,7 @@ import dev.seqtoolkit.core.attention.AbstractAttention;
 import dev.seqtoolkit.core.attention.AdditiveAttention;
 import dev.seqtoolkit.core.attention.AttentionKeys;
 import dev.seqtoolkit.core.attention.AttentionResult;
+import dev.seqtoolkit.core.attention.Coverage;
 import dev.seqtoolkit.core.attention.DotAttention;
 import dev.seqtoolkit.core.attention.GeneralAttention;
 import dev.seqtoolkit.core.nn.CellState;
@@ -51,6 +52,12 @@ import java.util.List;
  *   LUONG     h_t = cells(e_t [; output_{t-1} with input feeding]); context = attend(query = h_t);
  *             output = tanh(W_c [context; h_t])
  *   logits    output W_o^T + b_o   (W_o may be the target embedding)
+ *   copy      p_gen = sigmoid(w . [context; h_t; e_t] + b) per step (See et al. 2017), with h_t the
+ *             new top decoder state and e_t the embedded decoder input; the final distribution
+ *             p_gen P_vocab + (1 - p_gen) attention scattered onto the source's extended ids is
+ *             formed by {@link PointerGenerator} (loss) and {@link DjlStepModel} (decoding)
+ *   coverage  c_t = sum of the attention of steps before t feeds ADDITIVE attention's scores; the
+ *             per-step coverage loss is sum_i min(a_t,i, c_t,i)
  * </pre>
  *
  * <p>Training ({@link #forwardTeacherForced}): LUONG without input feeding runs the decoder RNN over
@@ -59,12 +66,17 @@ import java.util.List;
  * runs once over all positions in every style.
  *
  * <p>As a DJL block: {@code [sourceIds (batch, srcLen), sourceLengths (batch), targetInput (batch,
- * tgtLen)]} in, {@code [logits (batch, tgtLen, V), attention (batch, tgtLen, srcLen)]} out.
+ * tgtLen)]} in, {@code [logits (batch, tgtLen, V), attention (batch, tgtLen, srcLen)]} out, followed
+ * by {@code generationLogits (batch, tgtLen)} with copy and {@code coverageLoss (batch, tgtLen)} with
+ * coverage. Ids are model ids in {@code [0, V)}: callers of a copy model map extended ids to
+ * {@code <unk>} first ({@link PointerGenerator#modelIds}).
  *
  * <p>Parameters: children {@code source_embedding}, {@code target_embedding}, {@code encoder}, {@code
  * bridge_h}/{@code bridge_c} (LINEAR), {@code attention}, {@code decoder_cell{l}} (stepping styles) or
  * {@code decoder} (fused LUONG); own parameters {@code combine_weight (HD, M + HD)} (LUONG), {@code
- * output_weight (V, HD)} (unless tied) and {@code output_bias (V)}.
+ * output_weight (V, HD)} (unless tied) and {@code output_bias (V)}, then with copy {@code copy_weight
+ * (1, M + HD + E)} and {@code copy_bias (1)}; coverage adds {@code coverageWeight} to the attention.
+ * Without copy and coverage the parameters and their order are those of earlier versions.
  */
 public final class Seq2SeqModel extends AbstractBlock {
 
@@ -82,6 +94,8 @@ public final class Seq2SeqModel extends AbstractBlock {
     private final Parameter combineWeight;
     private final Parameter outputWeight;
     private final Parameter outputBias;
+    private final Parameter copyWeight;
+    private final Parameter copyBias;
 
     public Seq2SeqModel(Seq2SeqConfig config) {
         super(VERSION);
@@ -134,6 +148,18 @@ public final class Seq2SeqModel extends AbstractBlock {
                 .setType(Parameter.Type.BIAS)
                 .optShape(new Shape(config.targetVocabSize()))
                 .build());
+        if (config.copy()) {
+            copyWeight = addParameter(weight("copy_weight",
+                    new Shape(1, config.memorySize() + hd + config.embeddingSize())));
+            copyBias = addParameter(Parameter.builder()
+                    .setName("copy_bias")
+                    .setType(Parameter.Type.BIAS)
+                    .optShape(new Shape(1))
+                    .build());
+        } else {
+            copyWeight = null;
+            copyBias = null;
+        }
     }
 
     /**
@@ -159,6 +185,7 @@ public final class Seq2SeqModel extends AbstractBlock {
                         .setQueryDim(config.decoderHiddenSize())
                         .setKeyDim(config.memorySize())
                         .setHiddenDim(config.attentionHiddenSize())
+                        .optCoverage(config.coverage())
                         .build();
             case DOT:
                 return DotAttention.builder().build();
@@ -238,6 +265,16 @@ public final class Seq2SeqModel extends AbstractBlock {
     /** The output bias {@code (V)}. */
     public NDArray outputBias() {
         return outputBias.getArray();
+    }
+
+    /** The generation switch's weight {@code (1, M + HD + E)} over {@code [context; h; e]}; null without copy. */
+    public NDArray copyWeight() {
+        return copyWeight == null ? null : copyWeight.getArray();
+    }
+
+    /** The generation switch's bias {@code (1)}; null without copy. */
+    public NDArray copyBias() {
+        return copyBias == null ? null : copyBias.getArray();
     }
 
     // ------------------------------------------------------------------------------------ encoder
@@ -401,24 +438,28 @@ public final class Seq2SeqModel extends AbstractBlock {
      * @param memory {@code (rows, srcLen, M)} encoder memory of the same rows
      * @param keys the memory prepared by {@link #attention()}
      * @param mask {@code (rows, srcLen)} source mask
+     * @param coverage {@code (rows, srcLen)} the attention of the earlier steps summed, with coverage;
+     *     else null
      */
     DecoderStep step(ParameterStore ps, DecoderCells decoder, NDArray embedded, List<CellState> state, NDArray feed,
-            NDArray memory, AttentionKeys keys, NDArray mask, boolean training) {
+            NDArray memory, AttentionKeys keys, NDArray mask, NDArray coverage, boolean training) {
         int top = decoder.layers() - 1;
+        NDArray cov = coverage == null ? null : coverage.expandDims(1); // (rows, 1, srcLen)
         if (config.decoderStyle() == Seq2SeqConfig.DecoderStyle.BAHDANAU) {
             NDArray query = state.get(top).h().expandDims(1); // (rows, 1, HD): previous hidden state
-            AttentionResult a = attention.attend(ps, query, keys, memory, mask, training);
+            AttentionResult a = attention.attend(ps, query, keys, memory, mask, cov, training);
             NDArray context = a.context().squeeze(1); // (rows, M)
             NDArray x = embedded.concat(context, 1); // (rows, E + M)
             List<CellState> next = runCells(decoder, x, state, training);
-            return new DecoderStep(next, next.get(top).h(), a.weights().squeeze(1));
+            return new DecoderStep(next, next.get(top).h(), a.weights().squeeze(1), context);
         }
         NDArray x = feed == null ? embedded : embedded.concat(feed, 1); // (rows, E [+ HD])
         List<CellState> next = runCells(decoder, x, state, training);
         NDArray h = next.get(top).h(); // (rows, HD)
-        AttentionResult a = attention.attend(ps, h.expandDims(1), keys, memory, mask, training);
-        NDArray output = combine(ps, a.context().squeeze(1), h, training); // (rows, HD)
-        return new DecoderStep(next, output, a.weights().squeeze(1));
+        AttentionResult a = attention.attend(ps, h.expandDims(1), keys, memory, mask, cov, training);
+        NDArray context = a.context().squeeze(1); // (rows, M)
+        NDArray output = combine(ps, context, h, training); // (rows, HD)
+        return new DecoderStep(next, output, a.weights().squeeze(1), context);
     }
 
     private List<CellState> runCells(DecoderCells decoder, NDArray x, List<CellState> state, boolean training) {
@@ -453,6 +494,27 @@ public final class Seq2SeqModel extends AbstractBlock {
         return logits.reshape(s.slice(0, s.dimension() - 1).addAll(new Shape(config.targetVocabSize())));
     }
 
+    /**
+     * The copy switch before its sigmoid, {@code z = w . [context; h; e] + b}, so that {@code p_gen =
+     * sigmoid(z)}: {@code (..., M), (..., HD), (..., E) -> (...)}.
+     *
+     * @param context the attention context of each step
+     * @param hidden the new top decoder state of each step
+     * @param embedded the embedded decoder input of each step
+     */
+    NDArray generationLogits(ParameterStore ps, NDArray context, NDArray hidden, NDArray embedded, boolean training) {
+        if (copyWeight == null) {
+            throw new IllegalStateException("this model has no copy mechanism (config.copy is false)");
+        }
+        Shape s = hidden.getShape();
+        int last = s.dimension() - 1;
+        int width = config.memorySize() + config.decoderHiddenSize() + config.embeddingSize();
+        NDArray joined = context.concat(hidden, last).concat(embedded, last).reshape(-1, width); // (n, M + HD + E)
+        NDArray w = ps.getValue(copyWeight, hidden.getDevice(), training); // (1, M + HD + E)
+        NDArray b = ps.getValue(copyBias, hidden.getDevice(), training); // (1)
+        return Linear.linear(joined, w, b).singletonOrThrow().reshape(s.slice(0, last)); // (...)
+    }
+
     NDArray dropout(NDArray x, boolean training) {
         return training && config.dropout() > 0f ? Dropout.dropout(x, config.dropout(), true).singletonOrThrow() : x;
     }
@@ -460,11 +522,12 @@ public final class Seq2SeqModel extends AbstractBlock {
     /**
      * Teacher-forced forward: the logits of every target position given the true previous tokens.
      *
-     * @param sourceIds {@code (batch, srcLen)} integer ids
+     * @param sourceIds {@code (batch, srcLen)} integer ids in {@code [0, V)}
      * @param sourceLengths {@code (batch)} integer lengths in {@code [1, srcLen]}
-     * @param targetInput {@code (batch, tgtLen)} decoder input {@code <bos> y}, padded
-     * @return logits {@code (batch, tgtLen, V)} and attention {@code (batch, tgtLen, srcLen)}, in
-     *     {@code sourceIds}' manager
+     * @param targetInput {@code (batch, tgtLen)} decoder input {@code <bos> y}, padded, ids in {@code [0, V)}
+     * @return logits {@code (batch, tgtLen, V)} and attention {@code (batch, tgtLen, srcLen)}, with copy
+     *     the generation logits {@code (batch, tgtLen)}, with coverage the coverage loss {@code (batch,
+     *     tgtLen)} (unmasked, unweighted); all in {@code sourceIds}' manager
      */
     public Seq2SeqOutput forwardTeacherForced(ParameterStore ps, NDArray sourceIds, NDArray sourceLengths,
             NDArray targetInput, boolean training) {
@@ -482,6 +545,9 @@ public final class Seq2SeqModel extends AbstractBlock {
             NDArray embedded = dropout(targetEmbedding.embed(ps, targetInput, training), training); // (batch, T, E)
             NDArray outputs;
             NDArray weights;
+            NDArray contexts = null; // (batch, T, M), with copy
+            NDArray hiddens = null; // (batch, T, HD), with copy
+            NDArray coverageLoss = null; // (batch, T), with coverage
             if (cells == null) {
                 // LUONG, fused: the decoder RNN over the whole target, attention for all positions at once
                 RecurrentOutput rnn = decoderRnn.forward(ps, embedded, null, encoded.initialState(), training);
@@ -490,30 +556,59 @@ public final class Seq2SeqModel extends AbstractBlock {
                         ps, h, encoded.keys(), encoded.memory(), encoded.sourceMask(), training);
                 outputs = combine(ps, a.context(), h, training); // (batch, T, HD)
                 weights = a.weights(); // (batch, T, srcLen)
+                contexts = a.context();
+                hiddens = h;
             } else {
                 DecoderCells decoder = decoderCells(ps, scope, training);
                 List<CellState> state = perLayer(encoded.initialState());
+                int top = decoder.layers() - 1;
                 NDArray feed = config.inputFeeding()
                         ? scope.zeros(new Shape(t.get(0), config.decoderHiddenSize()))
                         : null;
+                NDArray coverage = config.coverage() ? scope.zeros(encoded.sourceMask().getShape()) : null;
                 NDList outs = new NDList();
                 NDList atts = new NDList();
+                NDList ctxs = new NDList();
+                NDList tops = new NDList();
                 for (long i = 0; i < t.get(1); i++) {
                     NDArray e = embedded.get(new NDIndex(":, {}", i)); // (batch, E)
                     DecoderStep step = step(ps, decoder, e, state, feed,
-                            encoded.memory(), encoded.keys(), encoded.sourceMask(), training);
+                            encoded.memory(), encoded.keys(), encoded.sourceMask(), coverage, training);
                     state = step.state();
                     feed = config.inputFeeding() ? step.output() : null;
                     outs.add(step.output());
                     atts.add(step.attention());
+                    if (config.copy()) {
+                        ctxs.add(step.context());
+                        tops.add(state.get(top).h());
+                    }
+                    if (coverage != null) {
+                        coverage = coverage.add(step.attention()); // (batch, srcLen): what the next step reads
+                    }
                 }
                 outputs = stack(outs); // (batch, T, HD)
                 weights = stack(atts); // (batch, T, srcLen)
+                if (config.copy()) {
+                    contexts = stack(ctxs); // (batch, T, M)
+                    hiddens = stack(tops); // (batch, T, HD)
+                }
+                if (coverage != null) {
+                    coverageLoss = Coverage.stepLosses(weights); // (batch, T)
+                }
             }
             NDArray logits = project(ps, dropout(outputs, training), training); // (batch, T, V)
+            NDArray generation = config.copy()
+                    ? generationLogits(ps, contexts, hiddens, embedded, training) // (batch, T)
+                    : null;
             logits.attach(caller);
             weights.attach(caller);
-            return new Seq2SeqOutput(logits, weights);
+            if (generation != null) {
+                generation.attach(caller);
+            }
+            if (coverageLoss != null) {
+                coverageLoss.attach(caller);
+            }
+            return new Seq2SeqOutput(logits, weights, generation, coverageLoss);
         }
     }
 
@@ -534,14 +629,21 @@ public final class Seq2SeqModel extends AbstractBlock {
         return forwardTeacherForced(ps, inputs.get(0), inputs.get(1), inputs.get(2), training).toList();
     }
 
-    /** Inputs {@code [(batch, srcLen), (batch), (batch, tgtLen)]}. */
+    /** Inputs {@code [(batch, srcLen), (batch), (batch, tgtLen)]}; outputs as {@link Seq2SeqOutput#toList()}. */
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape src = inputs[0];
         Shape tgt = inputs[2];
-        return new Shape[] {
-            new Shape(tgt.get(0), tgt.get(1), config.targetVocabSize()), new Shape(tgt.get(0), tgt.get(1), src.get(1))
-        };
+        List<Shape> shapes = new ArrayList<>(List.of(
+                new Shape(tgt.get(0), tgt.get(1), config.targetVocabSize()),
+                new Shape(tgt.get(0), tgt.get(1), src.get(1))));
+        if (config.copy()) {
+            shapes.add(new Shape(tgt.get(0), tgt.get(1)));
+        }
+        if (config.coverage()) {
+            shapes.add(new Shape(tgt.get(0), tgt.get(1)));
+        }
+        return shapes.toArray(new Shape[0]);
     }
 
     @Override
