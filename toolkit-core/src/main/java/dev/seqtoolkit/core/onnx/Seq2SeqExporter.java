@@ -48,8 +48,8 @@ import java.util.Map;
  * length 1: the state stays {@code (rows, HD)} per layer with no time-major reshapes, the GRU needs
  * no {@code linear_before_reset} mapping, and it reads exactly like {@code LstmCell}/{@code GruCell}.
  * Every decoder style of {@link Seq2SeqConfig} exports: BAHDANAU and LUONG, ADDITIVE, DOT and
- * GENERAL attention, input feeding, tied output embeddings, every bridge. Copy (pointer-generator)
- * and coverage models do not: {@link #of} refuses them.
+ * GENERAL attention, input feeding, tied output embeddings, every bridge. Copy (pointer-generator),
+ * coverage and utterance-encoder models do not: {@link #of} refuses them.
  *
  * <p>Both files carry {@value #CONFIG_KEY} (the {@link Seq2SeqConfig} JSON), {@value #GRAPH_KEY}
  * ({@code encoder} or {@code decoder_step}), {@value #FORMAT_KEY} and whatever
@@ -111,6 +111,10 @@ public final class Seq2SeqExporter {
             throw new UnsupportedOperationException("ONNX export of a model with "
                     + (config.copy() && config.coverage() ? "copy and coverage" : config.copy() ? "copy" : "coverage")
                     + " is not supported; decode it with DjlStepModel");
+        }
+        if (config.hasUtteranceEncoder()) {
+            throw new UnsupportedOperationException(
+                    "ONNX export of a model with an utterance encoder is not supported; decode it with DjlStepModel");
         }
         return new Seq2SeqExporter(model);
     }

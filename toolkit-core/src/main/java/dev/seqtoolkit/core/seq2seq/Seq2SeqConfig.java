@@ -41,6 +41,13 @@ import dev.seqtoolkit.core.nn.CellType;
  *     false. The decoder then steps explicit cells in training whatever the style
  * @param coverageWeight the weight {@code lambda} of the coverage loss, {@code >= 0}; default 1 with
  *     coverage, and it must be 0 without
+ * @param utteranceHiddenSize with a positive value, an utterance-level encoder for dialogues: the
+ *     source is cut into utterances after each {@code utteranceSeparatorId}, each utterance's word
+ *     states are pooled by attention into a vector, a bidirectional recurrent layer of this many units
+ *     per direction reads the utterance vectors, and its state for an utterance is appended to the
+ *     memory of each of the utterance's words ({@code M} grows by twice this size); 0 (default) for none
+ * @param utteranceSeparatorId the source id that ends an utterance (a turn token), an ordinary id in
+ *     {@code [4, sourceVocabSize)}; 0 without the utterance encoder
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Seq2SeqConfig(
@@ -63,7 +70,9 @@ public record Seq2SeqConfig(
         float labelSmoothing,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean copy,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean coverage,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) float coverageWeight) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) float coverageWeight,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int utteranceHiddenSize,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int utteranceSeparatorId) {
 
     /** The default {@link #coverageWeight()} of a model with coverage. */
     public static final float DEFAULT_COVERAGE_WEIGHT = 1f;
@@ -95,7 +104,7 @@ public record Seq2SeqConfig(
 
     /** How the encoder's final states start the decoder. */
     public enum Bridge {
-        /** Final forward and backward states concatenated: needs {@code M == HD}. */
+        /** Final forward and backward states concatenated: needs {@code directions * encoderHiddenSize == HD}. */
         CONCAT,
         /** {@code tanh(W [h_f; h_b] + b)} (and a second layer for the LSTM cell state). */
         LINEAR,
@@ -124,14 +133,17 @@ public record Seq2SeqConfig(
             @JsonProperty("labelSmoothing") float labelSmoothing,
             @JsonProperty("copy") boolean copy,
             @JsonProperty("coverage") boolean coverage,
-            @JsonProperty("coverageWeight") Float coverageWeight) {
+            @JsonProperty("coverageWeight") Float coverageWeight,
+            @JsonProperty("utteranceHiddenSize") int utteranceHiddenSize,
+            @JsonProperty("utteranceSeparatorId") int utteranceSeparatorId) {
         this(sourceVocabSize, targetVocabSize, embeddingSize, cell == null ? CellType.LSTM : cell,
                 encoderHiddenSize, encoderLayers == null ? 1 : encoderLayers,
                 bidirectional == null || bidirectional, decoderHiddenSize,
                 decoderLayers == null ? 1 : decoderLayers, attention == null ? AttentionType.ADDITIVE : attention,
                 attentionHiddenSize, decoderStyle == null ? DecoderStyle.BAHDANAU : decoderStyle, inputFeeding,
                 bridge == null ? Bridge.CONCAT : bridge, dropout, tieTargetEmbedding, labelSmoothing, copy, coverage,
-                coverageWeight != null ? coverageWeight : coverage ? DEFAULT_COVERAGE_WEIGHT : 0f);
+                coverageWeight != null ? coverageWeight : coverage ? DEFAULT_COVERAGE_WEIGHT : 0f,
+                utteranceHiddenSize, utteranceSeparatorId);
     }
 
     /** The canonical constructor: every value given, every value checked. */
@@ -151,7 +163,20 @@ public record Seq2SeqConfig(
         notNull("attention", attention);
         notNull("decoderStyle", decoderStyle);
         notNull("bridge", bridge);
-        int memory = (bidirectional ? 2 : 1) * encoderHiddenSize;
+        if (utteranceHiddenSize < 0) {
+            throw new IllegalArgumentException("utteranceHiddenSize must be >= 0 (0: no utterance encoder), got "
+                    + utteranceHiddenSize);
+        }
+        if (utteranceHiddenSize > 0 && (utteranceSeparatorId < 4 || utteranceSeparatorId >= sourceVocabSize)) {
+            throw new IllegalArgumentException("the utterance encoder needs utteranceSeparatorId, an ordinary source id"
+                    + " in [4, " + sourceVocabSize + "), got " + utteranceSeparatorId);
+        }
+        if (utteranceHiddenSize == 0 && utteranceSeparatorId != 0) {
+            throw new IllegalArgumentException("utteranceSeparatorId is for the utterance encoder; it must be 0 (or"
+                    + " absent) without utteranceHiddenSize, got " + utteranceSeparatorId);
+        }
+        int states = (bidirectional ? 2 : 1) * encoderHiddenSize;
+        int memory = states + 2 * utteranceHiddenSize;
         if (attention == AttentionType.ADDITIVE) {
             positive("attentionHiddenSize", attentionHiddenSize);
         } else if (attentionHiddenSize != 0) {
@@ -161,13 +186,14 @@ public record Seq2SeqConfig(
         }
         if (attention == AttentionType.DOT && memory != decoderHiddenSize) {
             throw new IllegalArgumentException(
-                    "DOT attention needs directions * encoderHiddenSize == decoderHiddenSize, got " + memory
+                    "DOT attention needs directions * encoderHiddenSize" + (utteranceHiddenSize > 0
+                            ? " + 2 * utteranceHiddenSize" : "") + " == decoderHiddenSize, got " + memory
                             + " (encoderHiddenSize " + encoderHiddenSize + ", bidirectional " + bidirectional
                             + ") and decoderHiddenSize " + decoderHiddenSize);
         }
-        if (bridge == Bridge.CONCAT && memory != decoderHiddenSize) {
+        if (bridge == Bridge.CONCAT && states != decoderHiddenSize) {
             throw new IllegalArgumentException(
-                    "bridge CONCAT needs directions * encoderHiddenSize == decoderHiddenSize, got " + memory
+                    "bridge CONCAT needs directions * encoderHiddenSize == decoderHiddenSize, got " + states
                             + " and decoderHiddenSize " + decoderHiddenSize + "; use LINEAR or ZERO");
         }
         if (inputFeeding && decoderStyle != DecoderStyle.LUONG) {
@@ -206,9 +232,22 @@ public record Seq2SeqConfig(
         }
     }
 
-    /** {@code M}: features per source position of the encoder memory. */
+    /**
+     * {@code M}: features per source position of the encoder memory, {@code directions *
+     * encoderHiddenSize}, plus {@code 2 * utteranceHiddenSize} with the utterance encoder.
+     */
     public int memorySize() {
+        return encoderStateSize() + 2 * utteranceHiddenSize;
+    }
+
+    /** Features of the word-level encoder's states, {@code directions * encoderHiddenSize}: what the bridge reads. */
+    public int encoderStateSize() {
         return (bidirectional ? 2 : 1) * encoderHiddenSize;
+    }
+
+    /** True if an utterance-level encoder extends the memory. */
+    public boolean hasUtteranceEncoder() {
+        return utteranceHiddenSize > 0;
     }
 
     /** Encoder directions, 1 or 2. */
@@ -259,6 +298,8 @@ public record Seq2SeqConfig(
         b.copy = copy;
         b.coverage = coverage;
         b.coverageWeight = coverage ? coverageWeight : null;
+        b.utteranceHiddenSize = utteranceHiddenSize;
+        b.utteranceSeparatorId = utteranceSeparatorId;
         return b;
     }
 
@@ -301,6 +342,8 @@ public record Seq2SeqConfig(
         private boolean copy;
         private boolean coverage;
         private Float coverageWeight;
+        private int utteranceHiddenSize;
+        private int utteranceSeparatorId;
 
         Builder() {}
 
@@ -419,12 +462,22 @@ public record Seq2SeqConfig(
             return this;
         }
 
+        /**
+         * An utterance-level encoder of {@code hiddenSize} units per direction over the utterances
+         * ended by {@code separatorId}; default none.
+         */
+        public Builder optUtteranceEncoder(int hiddenSize, int separatorId) {
+            this.utteranceHiddenSize = hiddenSize;
+            this.utteranceSeparatorId = separatorId;
+            return this;
+        }
+
         public Seq2SeqConfig build() {
             float weight = coverageWeight != null ? coverageWeight : coverage ? DEFAULT_COVERAGE_WEIGHT : 0f;
             return new Seq2SeqConfig(sourceVocabSize, targetVocabSize, embeddingSize, cell, encoderHiddenSize,
                     encoderLayers, bidirectional, decoderHiddenSize, decoderLayers, attention, attentionHiddenSize,
                     decoderStyle, inputFeeding, bridge, dropout, tieTargetEmbedding, labelSmoothing, copy, coverage,
-                    weight);
+                    weight, utteranceHiddenSize, utteranceSeparatorId);
         }
     }
 }

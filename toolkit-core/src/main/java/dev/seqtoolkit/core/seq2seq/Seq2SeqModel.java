@@ -19,6 +19,7 @@ import ai.djl.util.PairList;
 import dev.seqtoolkit.core.attention.AbstractAttention;
 import dev.seqtoolkit.core.attention.AdditiveAttention;
 import dev.seqtoolkit.core.attention.AttentionKeys;
+import dev.seqtoolkit.core.attention.AttentionPooling;
 import dev.seqtoolkit.core.attention.AttentionResult;
 import dev.seqtoolkit.core.attention.Coverage;
 import dev.seqtoolkit.core.attention.DotAttention;
@@ -58,6 +59,9 @@ import java.util.List;
  *             formed by {@link PointerGenerator} (loss) and {@link DjlStepModel} (decoding)
  *   coverage  c_t = sum of the attention of steps before t feeds ADDITIVE attention's scores; the
  *             per-step coverage loss is sum_i min(a_t,i, c_t,i)
+ *   utterances  (dialogues) the source cut after each separator id; attention pooling of each
+ *             utterance's word states -> utterance vectors -> bidirectional RNN over them; each word's
+ *             memory is [word state; its utterance's state] (the bridge reads the word encoder)
  * </pre>
  *
  * <p>Training ({@link #forwardTeacherForced}): LUONG without input feeding runs the decoder RNN over
@@ -75,8 +79,10 @@ import java.util.List;
  * bridge_h}/{@code bridge_c} (LINEAR), {@code attention}, {@code decoder_cell{l}} (stepping styles) or
  * {@code decoder} (fused LUONG); own parameters {@code combine_weight (HD, M + HD)} (LUONG), {@code
  * output_weight (V, HD)} (unless tied) and {@code output_bias (V)}, then with copy {@code copy_weight
- * (1, M + HD + E)} and {@code copy_bias (1)}; coverage adds {@code coverageWeight} to the attention.
- * Without copy and coverage the parameters and their order are those of earlier versions.
+ * (1, M + HD + E)} and {@code copy_bias (1)}; coverage adds {@code coverageWeight} to the attention;
+ * the utterance encoder adds the children {@code utterance_pooling} and {@code utterance_encoder}
+ * last. Without copy, coverage and the utterance encoder the parameters and their order are those of
+ * earlier versions.
  */
 public final class Seq2SeqModel extends AbstractBlock {
 
@@ -96,6 +102,8 @@ public final class Seq2SeqModel extends AbstractBlock {
     private final Parameter outputBias;
     private final Parameter copyWeight;
     private final Parameter copyBias;
+    private final AttentionPooling utterancePooling;
+    private final RecurrentEncoder utteranceEncoder;
 
     public Seq2SeqModel(Seq2SeqConfig config) {
         super(VERSION);
@@ -159,6 +167,19 @@ public final class Seq2SeqModel extends AbstractBlock {
         } else {
             copyWeight = null;
             copyBias = null;
+        }
+        if (config.hasUtteranceEncoder()) {
+            utterancePooling = addChildBlock("utterance_pooling", AttentionPooling.builder()
+                    .setInputDim(config.encoderStateSize()).setHiddenDim(config.utteranceHiddenSize()).build());
+            utteranceEncoder = addChildBlock("utterance_encoder", RecurrentEncoder.builder()
+                    .setCellType(config.cell())
+                    .setStateSize(config.utteranceHiddenSize())
+                    .setNumLayers(1)
+                    .optBidirectional(true)
+                    .build());
+        } else {
+            utterancePooling = null;
+            utteranceEncoder = null;
         }
     }
 
@@ -315,7 +336,10 @@ public final class Seq2SeqModel extends AbstractBlock {
             sourceLengths.tempAttach(scope);
             NDArray x = dropout(sourceEmbedding.embed(ps, sourceIds, training), training); // (batch, srcLen, E)
             RecurrentOutput out = encoder.forward(ps, x, full ? null : sourceLengths, null, training);
-            memory = out.output(); // (batch, srcLen, M), zero at padding
+            memory = out.output(); // (batch, srcLen, directions * HE), zero at padding
+            if (utteranceEncoder != null) {
+                memory = withUtterances(ps, memory, sourceIds, lengths, training); // (batch, srcLen, M)
+            }
             initial = bridge(ps, out.state(), batch, training); // (decoderLayers, batch, HD)
             memory.attach(caller);
             initial.h().attach(caller);
@@ -325,6 +349,53 @@ public final class Seq2SeqModel extends AbstractBlock {
         }
         AttentionKeys keys = attention.precomputeKeys(ps, memory, training);
         return new Encoded(memory, mask, initial, keys, lengths);
+    }
+
+    /**
+     * Appends to each word's state the state of its utterance: utterances end after each separator
+     * id; attention pooling turns each into a vector; a bidirectional RNN reads a row's utterance
+     * vectors with the row's own count.
+     *
+     * @param words {@code (batch, srcLen, directions * HE)}, zero at padding
+     * @param sourceIds {@code (batch, srcLen)} the ids (read to the host)
+     * @return {@code (batch, srcLen, M)}, zero at padding
+     */
+    private NDArray withUtterances(ParameterStore ps, NDArray words, NDArray sourceIds, int[] lengths,
+            boolean training) {
+        int batch = lengths.length;
+        int srcLen = (int) words.getShape().get(1);
+        int[] ids;
+        try (NDArray converted = sourceIds.toType(DataType.INT32, true)) {
+            ids = converted.toIntArray();
+        }
+        int[] utterance = new int[batch * srcLen]; // utterance of each real position
+        int[] counts = new int[batch];
+        for (int r = 0; r < batch; r++) {
+            int u = 0;
+            for (int i = 0; i < lengths[r]; i++) {
+                utterance[r * srcLen + i] = u;
+                if (ids[r * srcLen + i] == config.utteranceSeparatorId()) {
+                    u++;
+                }
+            }
+            counts[r] = utterance[r * srcLen + lengths[r] - 1] + 1; // a trailing separator opens nothing
+        }
+        int most = Arrays.stream(counts).max().orElse(1);
+        float[] segments = new float[batch * most * srcLen]; // (batch, utterances, srcLen)
+        for (int r = 0; r < batch; r++) {
+            for (int i = 0; i < lengths[r]; i++) {
+                segments[(r * most + utterance[r * srcLen + i]) * srcLen + i] = 1f;
+            }
+        }
+        NDManager manager = words.getManager();
+        NDArray segmentMask = HostArrays.owned(manager, segments, new Shape(batch, most, srcLen));
+        NDArray vectors = utterancePooling.poolSegments(ps, words, segmentMask, training).pooled(); // (b, U, dir*HE)
+        NDArray uttLengths = manager.create(counts); // (batch)
+        boolean full = Arrays.stream(counts).allMatch(c -> c == most);
+        NDArray states = utteranceEncoder.forward(ps, vectors, full ? null : uttLengths, null, training)
+                .output(); // (batch, U, 2 * HU), zero past each row's count
+        NDArray perWord = segmentMask.transpose(0, 2, 1).matMul(states); // (batch, srcLen, 2 * HU)
+        return words.concat(perWord, 2);
     }
 
     private static int[] hostLengths(NDArray sourceLengths, long srcLen) {
@@ -370,7 +441,7 @@ public final class Seq2SeqModel extends AbstractBlock {
                 ? states
                 : states.reshape(encLayers, dirs, batch, config.encoderHiddenSize())
                         .transpose(0, 2, 1, 3)
-                        .reshape(encLayers, batch, config.memorySize()); // (encLayers, batch, M) = [h_f; h_b]
+                        .reshape(encLayers, batch, config.encoderStateSize()); // (encLayers, batch, 2 HE) = [h_f; h_b]
         NDArray selected = perLayer;
         if (decLayers != encLayers) {
             NDArray top = perLayer.get(new NDIndex("{}:{}", encLayers - 1, encLayers)); // (1, batch, M)
@@ -661,7 +732,7 @@ public final class Seq2SeqModel extends AbstractBlock {
         sourceEmbedding.initialize(manager, dataType, src);
         targetEmbedding.initialize(manager, dataType, tgt);
         encoder.initialize(manager, dataType, new Shape(batch, src.get(1), config.embeddingSize()));
-        Shape bridgeIn = new Shape(config.decoderLayers(), batch, m);
+        Shape bridgeIn = new Shape(config.decoderLayers(), batch, config.encoderStateSize());
         if (bridgeH != null) {
             bridgeH.initialize(manager, dataType, bridgeIn);
         }
@@ -670,6 +741,11 @@ public final class Seq2SeqModel extends AbstractBlock {
         }
         Shape memory = new Shape(batch, src.get(1), m);
         attention.initialize(manager, dataType, new Shape(batch, 1, hd), memory, memory);
+        if (utteranceEncoder != null) {
+            int words = config.encoderStateSize();
+            utterancePooling.initialize(manager, dataType, new Shape(batch, src.get(1), words));
+            utteranceEncoder.initialize(manager, dataType, new Shape(batch, 1, words));
+        }
         if (cells != null) {
             for (int l = 0; l < cells.length; l++) {
                 cells[l].initialize(manager, dataType, new Shape(batch, l == 0 ? config.decoderInputSize() : hd));

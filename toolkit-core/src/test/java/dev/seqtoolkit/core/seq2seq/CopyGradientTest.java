@@ -42,9 +42,9 @@ class CopyGradientTest {
         return Stream.of(
                 Arguments.of("copy+coverage BAHDANAU LSTM", PointerGeneratorTest.copy().optCoverage(true)
                         .optCoverageWeight(0.7f).build()),
-                Arguments.of("copy+coverage LUONG GRU input feeding", PointerGeneratorTest.copy().optCoverage(true)
-                        .optDecoderStyle(Seq2SeqConfig.DecoderStyle.LUONG).optInputFeeding(true)
-                        .optCell(CellType.GRU).build()));
+                Arguments.of("copy+coverage LUONG GRU input feeding, utterance encoder", PointerGeneratorTest.copy()
+                        .optCoverage(true).optDecoderStyle(Seq2SeqConfig.DecoderStyle.LUONG).optInputFeeding(true)
+                        .optCell(CellType.GRU).optUtteranceEncoder(3, 7).build()));
     }
 
     @ParameterizedTest(name = "{0}")

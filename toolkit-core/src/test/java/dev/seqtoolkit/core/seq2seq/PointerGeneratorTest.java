@@ -81,7 +81,10 @@ class PointerGeneratorTest {
                 Arguments.of("copy LUONG GENERAL fused", copy().optDecoderStyle(LUONG)
                         .optAttention(Seq2SeqConfig.AttentionType.GENERAL, 0).build()),
                 Arguments.of("copy LUONG DOT input feeding", copy().optDecoderStyle(LUONG)
-                        .optAttention(Seq2SeqConfig.AttentionType.DOT, 0).optInputFeeding(true).build()));
+                        .optAttention(Seq2SeqConfig.AttentionType.DOT, 0).optInputFeeding(true).build()),
+                // utterances of row 0: [5 13 7] [14 13]; the separator 7 is an ordinary id
+                Arguments.of("copy+coverage utterance encoder", copy().optCoverage(true)
+                        .optUtteranceEncoder(3, 7).build()));
     }
 
     static int[][] targetInput() {
