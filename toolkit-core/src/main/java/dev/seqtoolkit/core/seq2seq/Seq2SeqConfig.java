@@ -131,19 +131,21 @@ public record Seq2SeqConfig(
             @JsonProperty("dropout") float dropout,
             @JsonProperty("tieTargetEmbedding") boolean tieTargetEmbedding,
             @JsonProperty("labelSmoothing") float labelSmoothing,
-            @JsonProperty("copy") boolean copy,
-            @JsonProperty("coverage") boolean coverage,
+            @JsonProperty("copy") Boolean copy,
+            @JsonProperty("coverage") Boolean coverage,
             @JsonProperty("coverageWeight") Float coverageWeight,
-            @JsonProperty("utteranceHiddenSize") int utteranceHiddenSize,
-            @JsonProperty("utteranceSeparatorId") int utteranceSeparatorId) {
+            @JsonProperty("utteranceHiddenSize") Integer utteranceHiddenSize,
+            @JsonProperty("utteranceSeparatorId") Integer utteranceSeparatorId) {
         this(sourceVocabSize, targetVocabSize, embeddingSize, cell == null ? CellType.LSTM : cell,
                 encoderHiddenSize, encoderLayers == null ? 1 : encoderLayers,
                 bidirectional == null || bidirectional, decoderHiddenSize,
                 decoderLayers == null ? 1 : decoderLayers, attention == null ? AttentionType.ADDITIVE : attention,
                 attentionHiddenSize, decoderStyle == null ? DecoderStyle.BAHDANAU : decoderStyle, inputFeeding,
-                bridge == null ? Bridge.CONCAT : bridge, dropout, tieTargetEmbedding, labelSmoothing, copy, coverage,
-                coverageWeight != null ? coverageWeight : coverage ? DEFAULT_COVERAGE_WEIGHT : 0f,
-                utteranceHiddenSize, utteranceSeparatorId);
+                bridge == null ? Bridge.CONCAT : bridge, dropout, tieTargetEmbedding, labelSmoothing,
+                copy != null && copy, coverage != null && coverage,
+                coverageWeight != null ? coverageWeight : coverage != null && coverage ? DEFAULT_COVERAGE_WEIGHT : 0f,
+                utteranceHiddenSize == null ? 0 : utteranceHiddenSize,
+                utteranceSeparatorId == null ? 0 : utteranceSeparatorId);
     }
 
     /** The canonical constructor: every value given, every value checked. */

@@ -31,6 +31,17 @@ class CopyCoverageConfigTest {
     }
 
     @Test
+    void aStrictMapperReadsAConfigOfAnEarlierVersion() throws Exception {
+        // task configs read the model section with FAIL_ON_NULL_FOR_PRIMITIVES: the new fields are optional
+        ObjectMapper strict = new ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        String earlier = JSON.writeValueAsString(JSON.readValue(MINIMAL + "}", Seq2SeqConfig.class));
+        Seq2SeqConfig config = strict.readValue(earlier, Seq2SeqConfig.class);
+        assertFalse(config.copy() || config.coverage() || config.hasUtteranceEncoder());
+        assertEquals(JSON.readValue(MINIMAL + "}", Seq2SeqConfig.class), config);
+    }
+
+    @Test
     void jsonRoundTripWithCopyAndCoverage() throws Exception {
         Seq2SeqConfig config = Fixtures.tiny().setSourceVocabSize(13).optCopy(true).optCoverage(true)
                 .optCoverageWeight(0.25f).optCell(CellType.GRU).build();
