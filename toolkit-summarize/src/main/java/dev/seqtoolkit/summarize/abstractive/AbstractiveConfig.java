@@ -37,12 +37,16 @@ public record AbstractiveConfig(Text text, Model model, Training training, Decod
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Fills absent sections with their defaults. */
+    /** Fills absent sections with their defaults and checks what spans sections. */
     public AbstractiveConfig {
         text = text == null ? Text.defaults() : text;
         model = model == null ? Model.defaults() : model;
         training = training == null ? Training.defaults() : training;
         decoding = decoding == null ? DecodeOptions.defaults() : decoding;
+        if (model.utteranceHiddenSize() > 0 && !text.turnSeparators()) {
+            throw new IllegalArgumentException("model.utteranceHiddenSize needs text.turnSeparators: the utterance"
+                    + " encoder cuts documents at the turn tokens");
+        }
     }
 
     /** @return a config with every default */
@@ -118,7 +122,8 @@ public record AbstractiveConfig(Text text, Model model, Training training, Decod
     /**
      * The network: an embedding shared in size by both sides, a bidirectional recurrent encoder, a
      * linear bridge to the decoder, additive attention and a Bahdanau-style decoder (as See et al.
-     * 2017), with the pointer-generator copy mechanism and coverage as switches.
+     * 2017), with the pointer-generator copy mechanism, coverage and an utterance-level encoder for
+     * dialogues as switches.
      *
      * @param embeddingSize word vector width; default 128
      * @param encoderHiddenSize hidden units per encoder direction; default 256
@@ -129,9 +134,13 @@ public record AbstractiveConfig(Text text, Model model, Training training, Decod
      * @param coverage coverage attention and loss; default false
      * @param coverageWeight the coverage loss weight (with coverage); default 1
      * @param dropout dropout in training, in [0, 1); default 0
+     * @param utteranceHiddenSize with a positive value, an utterance-level encoder of this many units
+     *     per direction over the document's lines (see {@link Seq2SeqConfig#utteranceHiddenSize()});
+     *     needs {@code text.turnSeparators}; 0 (default) for none
      */
     public record Model(int embeddingSize, int encoderHiddenSize, int decoderHiddenSize, int attentionHiddenSize,
-            CellType cell, boolean copy, boolean coverage, float coverageWeight, float dropout) {
+            CellType cell, boolean copy, boolean coverage, float coverageWeight, float dropout,
+            int utteranceHiddenSize) {
         /** Checks every value. */
         public Model {
             atLeast("model.embeddingSize", embeddingSize, 1);
@@ -145,6 +154,13 @@ public record AbstractiveConfig(Text text, Model model, Training training, Decod
             if (!(dropout >= 0 && dropout < 1)) {
                 throw new IllegalArgumentException("model.dropout must be in [0, 1), got " + dropout);
             }
+            atLeast("model.utteranceHiddenSize", utteranceHiddenSize, 0);
+        }
+
+        /** This model with another utterance encoder size (0 for none). */
+        public Model withUtteranceHiddenSize(int size) {
+            return new Model(embeddingSize, encoderHiddenSize, decoderHiddenSize, attentionHiddenSize, cell, copy,
+                    coverage, coverageWeight, dropout, size);
         }
 
         @JsonCreator
@@ -154,25 +170,29 @@ public record AbstractiveConfig(Text text, Model model, Training training, Decod
                 @JsonProperty("attentionHiddenSize") Integer attentionHiddenSize,
                 @JsonProperty("cell") CellType cell, @JsonProperty("copy") Boolean copy,
                 @JsonProperty("coverage") Boolean coverage, @JsonProperty("coverageWeight") Float coverageWeight,
-                @JsonProperty("dropout") Float dropout) {
+                @JsonProperty("dropout") Float dropout,
+                @JsonProperty("utteranceHiddenSize") Integer utteranceHiddenSize) {
             Model d = defaults();
             return new Model(or(embeddingSize, d.embeddingSize), or(encoderHiddenSize, d.encoderHiddenSize),
                     or(decoderHiddenSize, d.decoderHiddenSize), or(attentionHiddenSize, d.attentionHiddenSize),
                     or(cell, d.cell), or(copy, d.copy), or(coverage, d.coverage),
-                    or(coverageWeight, d.coverageWeight), or(dropout, d.dropout));
+                    or(coverageWeight, d.coverageWeight), or(dropout, d.dropout),
+                    or(utteranceHiddenSize, d.utteranceHiddenSize));
         }
 
         /** @return the defaults */
         public static Model defaults() {
-            return new Model(128, 256, 256, 256, CellType.LSTM, true, false, 1f, 0f);
+            return new Model(128, 256, 256, 256, CellType.LSTM, true, false, 1f, 0f, 0);
         }
 
         /**
          * The network's config for a vocabulary of {@code vocabularySize} ids (both sides).
          *
+         * @param turnId the id of the turn token, which ends utterances (read with the utterance
+         *     encoder only)
          * @throws IllegalArgumentException naming the {@code model.} setting that is wrong
          */
-        public Seq2SeqConfig seq2seqConfig(int vocabularySize) {
+        public Seq2SeqConfig seq2seqConfig(int vocabularySize, int turnId) {
             try {
                 return Seq2SeqConfig.builder()
                         .setSourceVocabSize(vocabularySize)
@@ -187,6 +207,7 @@ public record AbstractiveConfig(Text text, Model model, Training training, Decod
                         .optCopy(copy)
                         .optCoverage(coverage)
                         .optCoverageWeight(coverage ? coverageWeight : 0f)
+                        .optUtteranceEncoder(utteranceHiddenSize, utteranceHiddenSize > 0 ? turnId : 0)
                         .build();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("model: " + e.getMessage(), e);

@@ -67,7 +67,12 @@ final class AbstractiveTraining {
             counts.add(x.document()).add(x.summary());
         }
         Vocabulary vocabulary = counts.build();
-        Seq2SeqConfig modelConfig = config.model().seq2seqConfig(vocabulary.size());
+        if (config.model().utteranceHiddenSize() > 0 && !vocabulary.contains(AbstractiveText.TURN)) {
+            throw new IllegalArgumentException("model.utteranceHiddenSize needs documents of several lines, but no"
+                    + " training document has a turn token " + AbstractiveText.TURN + " in the vocabulary");
+        }
+        Seq2SeqConfig modelConfig = config.model().seq2seqConfig(vocabulary.size(),
+                vocabulary.index(AbstractiveText.TURN));
         AbstractiveText text = new AbstractiveText(t, tokenizer, vocabulary, modelConfig.copy());
         List<Batcher.Example> trainExamples = examples(text, trainTokens);
         List<Batcher.Example> devExamples = examples(text, devTokens);

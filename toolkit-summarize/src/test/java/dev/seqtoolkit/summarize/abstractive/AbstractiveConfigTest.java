@@ -20,8 +20,8 @@ class AbstractiveConfigTest {
     @Test
     void savedConfigLoadsEqual() throws IOException {
         AbstractiveConfig config = AbstractiveConfig.defaults()
-                .withText(new AbstractiveConfig.Text(false, false, 300, 40, 5000, 2))
-                .withModel(new AbstractiveConfig.Model(64, 96, 128, 32, CellType.GRU, true, true, 0.5f, 0.1f))
+                .withText(new AbstractiveConfig.Text(false, true, 300, 40, 5000, 2))
+                .withModel(new AbstractiveConfig.Model(64, 96, 128, 32, CellType.GRU, true, true, 0.5f, 0.1f, 16))
                 .withTraining(new AbstractiveConfig.Training(3, 8, 0.01f, 0f, 0, 7))
                 .withDecoding(new DecodeOptions(2, 5, 30, 1.0, false, 4));
         Path file = dir.resolve("summarizer.json");
@@ -45,18 +45,31 @@ class AbstractiveConfigTest {
 
     @Test
     void modelSectionBecomesAPointerGeneratorConfig() {
-        AbstractiveConfig.Model m = new AbstractiveConfig.Model(128, 256, 256, 256, CellType.LSTM, true, true, 0.5f, 0f);
-        Seq2SeqConfig c = m.seq2seqConfig(10000);
+        AbstractiveConfig.Model m = new AbstractiveConfig.Model(128, 256, 256, 256, CellType.LSTM, true, true, 0.5f, 0f, 0);
+        Seq2SeqConfig c = m.seq2seqConfig(10000, 5);
         assertEquals(10000, c.sourceVocabSize());
         assertEquals(10000, c.targetVocabSize());
         assertEquals(512, c.memorySize());
         assertEquals(Seq2SeqConfig.Bridge.LINEAR, c.bridge());
         assertTrue(c.copy() && c.coverage());
         assertEquals(0.5f, c.coverageWeight());
-        Seq2SeqConfig plain = AbstractiveConfig.Model.defaults().seq2seqConfig(99);
+        Seq2SeqConfig plain = AbstractiveConfig.Model.defaults().seq2seqConfig(99, 5);
         assertTrue(plain.copy());
         assertFalse(plain.coverage());
         assertEquals(0f, plain.coverageWeight());
+    }
+
+    @Test
+    void utteranceEncoderNeedsTurnSeparators() {
+        AbstractiveConfig.Model hierarchical = AbstractiveConfig.Model.defaults().withUtteranceHiddenSize(64);
+        Seq2SeqConfig c = hierarchical.seq2seqConfig(500, 9);
+        assertEquals(64, c.utteranceHiddenSize());
+        assertEquals(9, c.utteranceSeparatorId());
+        assertEquals(512 + 128, c.memorySize());
+        Exception e = assertThrows(IllegalArgumentException.class, () -> AbstractiveConfig.defaults()
+                .withModel(hierarchical).withText(new AbstractiveConfig.Text(true, false, 400, 100, 10000, 1)));
+        assertEquals("model.utteranceHiddenSize needs text.turnSeparators: the utterance encoder cuts documents at"
+                + " the turn tokens", e.getMessage());
     }
 
     @Test
@@ -80,7 +93,7 @@ class AbstractiveConfigTest {
         d = assertThrows(IllegalArgumentException.class, () -> new DecodeOptions(2, 0, 10, Double.NaN, true, 1));
         assertEquals("decoding.lengthPenalty must be >= 0 and finite, got NaN", d.getMessage());
         d = assertThrows(IllegalArgumentException.class, () -> new AbstractiveConfig.Model(
-                128, 256, 256, 256, CellType.LSTM, true, true, -1f, 0f));
+                128, 256, 256, 256, CellType.LSTM, true, true, -1f, 0f, 0));
         assertEquals("model.coverageWeight must be >= 0 and finite, got -1.0", d.getMessage());
         d = assertThrows(IllegalArgumentException.class, () -> new AbstractiveConfig.Training(1, 16, 0f, 1f, 3, 1));
         assertEquals("training.learningRate must be positive and finite, got 0.0", d.getMessage());

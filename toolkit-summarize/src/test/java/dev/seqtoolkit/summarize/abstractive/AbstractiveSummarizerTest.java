@@ -63,7 +63,7 @@ class AbstractiveSummarizerTest {
     void train() throws Exception {
         AbstractiveConfig config = AbstractiveConfig.defaults()
                 .withText(new AbstractiveConfig.Text(true, true, 40, 20, 200, 2))
-                .withModel(new AbstractiveConfig.Model(16, 24, 32, 16, CellType.LSTM, true, true, 1f, 0f))
+                .withModel(new AbstractiveConfig.Model(16, 24, 32, 16, CellType.LSTM, true, true, 1f, 0f, 0))
                 .withTraining(new AbstractiveConfig.Training(4, 16, 0.01f, 1f, 2, 5))
                 .withDecoding(new DecodeOptions(3, 0, 20, 0.0, true, 8));
         List<SummaryExample> train = new ArrayList<>(dialogues(new Random(1), 320, "train-"));
@@ -162,6 +162,25 @@ class AbstractiveSummarizerTest {
         Files.writeString(bundle.resolve("config.json"), "{}");
         BundleException e = assertThrows(BundleException.class, () -> AbstractiveSummarizer.load(bundle));
         assertTrue(e.getMessage().contains("config.json"), e.getMessage());
+    }
+
+    @Test
+    void utteranceEncoderTrainsSavesAndLoads() throws Exception {
+        AbstractiveConfig config = summarizer.config()
+                .withModel(summarizer.config().model().withUtteranceHiddenSize(8))
+                .withTraining(new AbstractiveConfig.Training(1, 16, 0.01f, 1f, 0, 5));
+        try (AbstractiveSummarizer hierarchical = AbstractiveSummarizer.train(config,
+                dialogues(new Random(4), 48, "h-"), List.of(), null, false)) {
+            assertEquals(8, hierarchical.model().config().utteranceHiddenSize());
+            assertEquals(hierarchical.vocabulary().index(AbstractiveText.TURN),
+                    hierarchical.model().config().utteranceSeparatorId());
+            Path bundle = dir.resolve("hierarchical");
+            hierarchical.save(bundle);
+            List<String> documents = documents().subList(0, 6);
+            try (AbstractiveSummarizer loaded = AbstractiveSummarizer.load(bundle)) {
+                assertEquals(hierarchical.summarize(documents), loaded.summarize(documents));
+            }
+        }
     }
 
     @Test
