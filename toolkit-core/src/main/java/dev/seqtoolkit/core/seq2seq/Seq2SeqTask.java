@@ -89,11 +89,12 @@ public final class Seq2SeqTask implements TrainingTask<Batch> {
             int[] sourceLengths = batch.lengths();
             int[][] targetIn = batch.targetInputMatrix();
             int[][] targetOut = batch.targetOutputMatrix();
+            int[] targetLengths = batch.targetLengths();
             List<int[]> extended = new ArrayList<>(sources.length);
             for (int r = 0; r < sources.length; r++) {
                 int[] row = Arrays.copyOf(sources[r], sourceLengths[r]);
                 PointerGenerator.extendedSize(row, v, "source " + r + " of the batch");
-                checkTargets(targetOut[r], batch.targetLengths()[r], row, v, r);
+                checkTargets(targetOut[r], targetLengths[r], row, v, r);
                 extended.add(row);
             }
             NDArray src = ids(stepManager, sources, v); // (batch, srcLen), extended ids -> <unk>
