@@ -100,11 +100,17 @@ public record TranslatorConfig(Pipeline pipeline, ObjectNode model, Training tra
         ObjectNode full = model.deepCopy();
         full.put("sourceVocabSize", sourceVocabSize);
         full.put("targetVocabSize", targetVocabSize);
+        Seq2SeqConfig config;
         try {
-            return MODEL_JSON.treeToValue(full, Seq2SeqConfig.class);
+            config = MODEL_JSON.treeToValue(full, Seq2SeqConfig.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("model: " + describe(e), e);
         }
+        if (config.copy()) {
+            throw new IllegalArgumentException("model.copy is not supported by the translator: the copy mechanism"
+                    + " needs one vocabulary shared by both languages and sources with extended ids");
+        }
+        return config;
     }
 
     /** @return a copy with another model section */

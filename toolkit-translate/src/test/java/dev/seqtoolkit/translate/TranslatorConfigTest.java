@@ -58,6 +58,17 @@ class TranslatorConfigTest {
     }
 
     @Test
+    void copyModelIsRefused() {
+        var model = TranslatorConfig.defaultModel().put("labelSmoothing", 0).put("copy", true);
+        Exception e = assertThrows(IllegalArgumentException.class, () -> TranslatorConfig.defaults().withModel(model));
+        assertEquals("model.copy is not supported by the translator: the copy mechanism needs one vocabulary shared"
+                + " by both languages and sources with extended ids", e.getMessage());
+        // coverage alone decodes with the translator's usual source ids
+        var coverage = TranslatorConfig.defaultModel().put("coverage", true);
+        assertTrue(TranslatorConfig.defaults().withModel(coverage).modelConfig(7, 9).coverage());
+    }
+
+    @Test
     void invalidUtf8ConfigNamesFileAndLine() throws IOException {
         Path file = dir.resolve("latin1.json");
         Files.write(file, new byte[] {'{', '\n', '"', (byte) 0xE9, '"', ':', '1', '}'});

@@ -12,8 +12,9 @@ import ai.djl.util.PairList;
  * The shared half of every attention block: shape checks, the masked softmax, the weighted sum of
  * values and memory scoping. Subclasses say how keys are prepared and how scores are computed.
  *
- * <p>As a {@link ai.djl.nn.Block}, {@code forward} takes {@code [query, keys, values]} or {@code
- * [query, keys, values, sourceMask]} and returns a new list {@code [context, weights]}.
+ * <p>As a {@link ai.djl.nn.Block}, {@code forward} takes {@code [query, keys, values]}, {@code
+ * [query, keys, values, sourceMask]} or (coverage attention) {@code [query, keys, values, sourceMask,
+ * coverage]} and returns a new list {@code [context, weights]}.
  */
 public abstract class AbstractAttention extends AbstractBlock implements Attention {
 
@@ -85,6 +86,25 @@ public abstract class AbstractAttention extends AbstractBlock implements Attenti
         }
     }
 
+    /**
+     * Computes raw scores that also read a coverage vector (See et al. 2017). Attentions that take no
+     * coverage keep this default, which refuses.
+     *
+     * @param coverage {@code (batch, queryLen, srcLen)}, checked by {@link #attend(ParameterStore,
+     *     NDArray, AttentionKeys, NDArray, NDArray, NDArray, boolean)}
+     * @return scores {@code (batch, queryLen, srcLen)}
+     */
+    protected NDArray scores(
+            ParameterStore ps, NDArray query, NDArray prepared, NDArray coverage, boolean training) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " does not read coverage; coverage is an option of AdditiveAttention (optCoverage)");
+    }
+
+    /** @return true if this attention's scores read a coverage vector, which every call must then give */
+    public boolean usesCoverage() {
+        return false;
+    }
+
     @Override
     public final AttentionResult attend(
             ParameterStore ps,
@@ -92,6 +112,25 @@ public abstract class AbstractAttention extends AbstractBlock implements Attenti
             AttentionKeys keys,
             NDArray values,
             NDArray sourceMask,
+            boolean training) {
+        return attend(ps, query, keys, values, sourceMask, null, training);
+    }
+
+    /**
+     * Attends with keys prepared by {@link #precomputeKeys} and, for an attention that {@link
+     * #usesCoverage() uses coverage}, the coverage of every source position: the sum of the attention
+     * weights of the earlier decoder steps.
+     *
+     * @param coverage {@code (batch, queryLen, srcLen)}; required if and only if {@link #usesCoverage()}
+     * @return context {@code (batch, queryLen, vDim)} and weights {@code (batch, queryLen, srcLen)}
+     */
+    public final AttentionResult attend(
+            ParameterStore ps,
+            NDArray query,
+            AttentionKeys keys,
+            NDArray values,
+            NDArray sourceMask,
+            NDArray coverage,
             boolean training) {
         if (keys.owner() != this) {
             throw new IllegalArgumentException(
@@ -109,9 +148,24 @@ public abstract class AbstractAttention extends AbstractBlock implements Attenti
                             + v);
         }
         Masks.checkMask(sourceMask, k.get(0), k.get(1), getClass().getSimpleName());
+        if (usesCoverage() != (coverage != null)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + (usesCoverage()
+                    ? " was built with coverage: every call must give the coverage (batch, queryLen, srcLen)"
+                    : " reads no coverage, but a coverage array was given"));
+        }
+        if (coverage != null) {
+            Shape c = coverage.getShape();
+            Shape want = new Shape(k.get(0), query.getShape().get(1), k.get(1));
+            if (!c.equals(want)) {
+                throw new IllegalArgumentException(getClass().getSimpleName()
+                        + ": coverage must be (batch, queryLen, srcLen) = " + want + ", got " + c);
+            }
+        }
         NDManager owner = query.getManager();
-        try (NDManager scope = Masks.scope(owner, query, keys.prepared(), values, sourceMask)) {
-            NDArray scores = scores(ps, query, keys.prepared(), training); // (batch, qLen, srcLen)
+        try (NDManager scope = Masks.scope(owner, query, keys.prepared(), values, sourceMask, coverage)) {
+            NDArray scores = coverage == null
+                    ? scores(ps, query, keys.prepared(), training)
+                    : scores(ps, query, keys.prepared(), coverage, training); // (batch, qLen, srcLen)
             NDArray weights = Masks.maskedSoftmax(scores, sourceMask); // (batch, qLen, srcLen)
             NDArray context = weights.matMul(values); // (batch, qLen, vDim)
             context.attach(owner);
@@ -123,16 +177,20 @@ public abstract class AbstractAttention extends AbstractBlock implements Attenti
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 3 && inputs.size() != 4) {
+        if (inputs.size() < 3 || inputs.size() > 5) {
             throw new IllegalArgumentException(
                     getClass().getSimpleName()
-                            + ": expected [query, keys, values] or [query, keys, values, mask], got "
+                            + ": expected [query, keys, values], [query, keys, values, mask] or"
+                            + " [query, keys, values, mask, coverage], got "
                             + inputs.size()
                             + " arrays");
         }
-        NDArray mask = inputs.size() == 4 ? inputs.get(3) : null;
-        AttentionResult r = attend(ps, inputs.get(0), inputs.get(1), inputs.get(2), mask, training);
-        return new NDList(r.context(), r.weights());
+        NDArray mask = inputs.size() >= 4 ? inputs.get(3) : null;
+        NDArray coverage = inputs.size() == 5 ? inputs.get(4) : null;
+        try (AttentionKeys prepared = precomputeKeys(ps, inputs.get(1), training)) {
+            AttentionResult r = attend(ps, inputs.get(0), prepared, inputs.get(2), mask, coverage, training);
+            return new NDList(r.context(), r.weights());
+        }
     }
 
     @Override

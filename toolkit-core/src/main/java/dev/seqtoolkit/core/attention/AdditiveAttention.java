@@ -6,10 +6,14 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
 /**
- * Bahdanau (additive) attention: {@code score(q, k) = v . tanh(W_q q + W_k k)}.
+ * Bahdanau (additive) attention: {@code score(q, k) = v . tanh(W_q q + W_k k)}; with coverage (See
+ * et al. 2017) {@code score(q, k_i, c_i) = v . tanh(W_q q + W_k k_i + w_c c_i)}, where {@code c_i} is
+ * the attention position {@code i} received at earlier decoder steps.
  *
  * <p>Parameters: {@code queryWeight (qDim, hidden)}, {@code keyWeight (kDim, hidden)} and {@code
- * energyWeight (hidden, 1)}; no biases. Keys are projected once per source batch by {@link
+ * energyWeight (hidden, 1)}, and with coverage {@code coverageWeight (1, hidden)} after them; no
+ * biases. See et al. also add a bias inside the tanh; it is left out here, as in the attention
+ * without coverage, so that coverage adds exactly one parameter. Keys are projected once per source batch by {@link
  * #precomputeKeys} to {@code keys W_k: (batch, srcLen, hidden)}; each decoder step then projects
  * only the query. The tanh is taken over {@code (batch, queryLen, srcLen, hidden)}, so large
  * {@code queryLen} costs memory; teacher-forced Luong decoders use dot or general attention.
@@ -24,6 +28,7 @@ public final class AdditiveAttention extends AbstractAttention {
     private final Parameter queryWeight;
     private final Parameter keyWeight;
     private final Parameter energyWeight;
+    private final Parameter coverageWeight;
 
     AdditiveAttention(Builder builder) {
         super(VERSION);
@@ -33,6 +38,9 @@ public final class AdditiveAttention extends AbstractAttention {
         this.queryWeight = addParameter(weight("queryWeight", new Shape(queryDim, hiddenDim)));
         this.keyWeight = addParameter(weight("keyWeight", new Shape(keyDim, hiddenDim)));
         this.energyWeight = addParameter(weight("energyWeight", new Shape(hiddenDim, 1)));
+        this.coverageWeight = builder.coverage
+                ? addParameter(weight("coverageWeight", new Shape(1, hiddenDim)))
+                : null;
     }
 
     private static Parameter weight(String name, Shape shape) {
@@ -76,6 +84,16 @@ public final class AdditiveAttention extends AbstractAttention {
     /** @return {@code energyWeight (hidden, 1)} */
     public Parameter energyWeight() {
         return energyWeight;
+    }
+
+    /** @return {@code coverageWeight (1, hidden)}, or null without coverage */
+    public Parameter coverageWeight() {
+        return coverageWeight;
+    }
+
+    @Override
+    public boolean usesCoverage() {
+        return coverageWeight != null;
     }
 
     @Override
@@ -124,13 +142,43 @@ public final class AdditiveAttention extends AbstractAttention {
                 .reshape(batch, queryLen, srcLen); // (b, qLen, srcLen)
     }
 
+    @Override
+    protected NDArray scores(
+            ParameterStore ps, NDArray query, NDArray prepared, NDArray coverage, boolean training) {
+        Shape q = query.getShape();
+        long batch = q.get(0);
+        long queryLen = q.get(1);
+        long srcLen = prepared.getShape().get(1);
+        NDArray wq = ps.getValue(queryWeight, query.getDevice(), training); // (qDim, hidden)
+        NDArray v = ps.getValue(energyWeight, query.getDevice(), training); // (hidden, 1)
+        NDArray wc = ps.getValue(coverageWeight, query.getDevice(), training); // (1, hidden)
+        NDArray pq = flatten3(query).matMul(wq).reshape(batch, queryLen, 1, hiddenDim);
+        NDArray pc = coverage.reshape(batch * queryLen * srcLen, 1).matMul(wc)
+                .reshape(batch, queryLen, srcLen, hiddenDim); // w_c c_i
+        NDArray energy = pq.add(prepared.expandDims(1)).add(pc).tanh(); // (b, qLen, srcLen, hidden)
+        return energy.reshape(batch * queryLen * srcLen, hiddenDim)
+                .matMul(v)
+                .reshape(batch, queryLen, srcLen); // (b, qLen, srcLen)
+    }
+
     /** Builds an {@link AdditiveAttention}. */
     public static final class Builder {
         private long queryDim;
         private long keyDim;
         private long hiddenDim;
+        private boolean coverage;
 
         Builder() {}
+
+        /**
+         * @param coverage whether the scores read a coverage vector (adds {@code coverageWeight});
+         *     default false
+         * @return this builder
+         */
+        public Builder optCoverage(boolean coverage) {
+            this.coverage = coverage;
+            return this;
+        }
 
         /**
          * @param queryDim the query dimension (required)

@@ -113,6 +113,44 @@ public final class AttentionPooling extends AbstractBlock {
         }
     }
 
+    /**
+     * Pools segments of each sequence (the utterances of a dialogue, say) into one vector each, with
+     * one set of scores: within a segment the weights are the softmax of the scores of its positions.
+     * Equals {@link #pool} of each segment on its own, without copying states per segment.
+     *
+     * @param ps the parameter store
+     * @param states {@code (batch, srcLen, dim)}
+     * @param segments {@code (batch, segments, srcLen)}, 1 where a position belongs to a segment; a
+     *     segment without positions pools to zeros
+     * @param training whether this is a training forward
+     * @return pooled {@code (batch, segments, dim)} and weights {@code (batch, segments, srcLen)}, in
+     *     the states' manager
+     */
+    public PoolingResult poolSegments(ParameterStore ps, NDArray states, NDArray segments, boolean training) {
+        Shape s = states.getShape();
+        Shape g = segments.getShape();
+        if (s.dimension() != 3 || s.get(2) != inputDim || g.dimension() != 3 || g.get(0) != s.get(0)
+                || g.get(2) != s.get(1)) {
+            throw new IllegalArgumentException("AttentionPooling: states must be (batch, srcLen, " + inputDim
+                    + ") and segments (batch, segments, srcLen), got " + s + " and " + g);
+        }
+        long batch = s.get(0);
+        long srcLen = s.get(1);
+        NDManager owner = states.getManager();
+        try (NDManager scope = Masks.scope(owner, states, segments)) {
+            NDArray w = ps.getValue(weight, states.getDevice(), training); // (dim, hidden)
+            NDArray b = ps.getValue(bias, states.getDevice(), training); // (hidden)
+            NDArray u = ps.getValue(context, states.getDevice(), training); // (hidden, 1)
+            NDArray hidden = AbstractAttention.flatten3(states).matMul(w).add(b).tanh(); // (b*s, hidden)
+            NDArray scores = hidden.matMul(u).reshape(batch, 1, srcLen); // (batch, 1, srcLen)
+            NDArray weights = Masks.maskedSoftmax(scores, segments); // (batch, segments, srcLen)
+            NDArray pooled = weights.matMul(states); // (batch, segments, dim)
+            pooled.attach(owner);
+            weights.attach(owner);
+            return new PoolingResult(pooled, weights);
+        }
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -33,8 +33,10 @@ final class Masks {
      * for stability is taken after filling padded positions, so a large padded score cannot
      * underflow the real ones, and it carries no gradient.
      *
-     * @param scores {@code (batch, queryLen, srcLen)}, floating point
-     * @param mask {@code (batch, srcLen)}, 1 real and 0 padding, any numeric type; or {@code null}
+     * @param scores {@code (batch, queryLen, srcLen)} (or {@code (batch, 1, srcLen)} with a per-query
+     *     mask), floating point
+     * @param mask {@code (batch, srcLen)}, or per query {@code (batch, queryLen, srcLen)}, 1 real and 0
+     *     padding, any numeric type; or {@code null}
      * @return weights {@code (batch, queryLen, srcLen)}, in the manager of {@code scores}
      */
     static NDArray maskedSoftmax(NDArray scores, NDArray mask) {
@@ -42,7 +44,8 @@ final class Masks {
             return scores.softmax(-1);
         }
         DataType type = scores.getDataType();
-        NDArray m = mask.toType(type, false).expandDims(1); // (batch, 1, srcLen)
+        NDArray typed = mask.toType(type, false);
+        NDArray m = typed.getShape().dimension() == 3 ? typed : typed.expandDims(1); // (batch, 1 or qLen, srcLen)
         NDArray filled = scores.add(m.sub(1).mul(fillValue(type))); // padded -> about -1e30
         NDArray rowMax = filled.max(new int[] {-1}, true).stopGradient(); // (batch, queryLen, 1)
         NDArray e = filled.sub(rowMax).exp().mul(m); // padded -> exactly 0

@@ -11,8 +11,10 @@ public final class PoolingResult implements AutoCloseable {
     /**
      * Creates a result.
      *
-     * @param pooled {@code (batch, dim)}
-     * @param weights {@code (batch, srcLen)}
+     * @param pooled {@code (batch, dim)} ({@code (batch, segments, dim)} from {@link
+     *     AttentionPooling#poolSegments})
+     * @param weights {@code (batch, srcLen)} ({@code (batch, segments, srcLen)} from {@link
+     *     AttentionPooling#poolSegments})
      */
     public PoolingResult(NDArray pooled, NDArray weights) {
         this.pooled = pooled;

@@ -132,9 +132,13 @@ public abstract class BaseSearch implements DecodeStrategy {
         return true;
     }
 
-    /** Checks a step's output against the rows and vocabulary the search expects. */
+    /**
+     * Checks a step's output against the rows and vocabulary the search expects: rows of at least the
+     * model's {@link StepModel#vocabSize()} log-probabilities (more for a copy model's extended
+     * vocabulary; the searches read each step's own {@link StepOutput#vocabSize()}).
+     */
     static void checkOutput(StepOutput out, int rows, int vocabSize) {
-        if (out.rows() != rows || out.vocabSize() != vocabSize) {
+        if (out.rows() != rows || out.vocabSize() < vocabSize) {
             throw new IllegalStateException(
                     "step returned "
                             + out.rows()
@@ -142,7 +146,7 @@ public abstract class BaseSearch implements DecodeStrategy {
                             + out.vocabSize()
                             + " log-probabilities; expected "
                             + rows
-                            + " rows of "
+                            + " rows of at least "
                             + vocabSize);
         }
         if (out.nextState().rows() != rows) {

@@ -18,18 +18,29 @@ import java.util.List;
  * beam left. Ended hypotheses are ranked by their score {@code logProb / lp(steps)} with the GNMT
  * length penalty {@code lp(n) = ((5 + n) / 6)^alpha}, {@code n} counting eos; the first {@code
  * nBest} are returned. With beam size 1 and alpha 0 this is exactly {@link GreedySearch}.
+ *
+ * <p>Stopping. By default ({@link Builder#optEarlyStop early stop}) a sentence is done as soon as it
+ * holds {@code beamSize} ended hypotheses, which may leave a live beam that would have scored far
+ * better: a confident model ranks eos (and other poor tokens) among the first {@code beamSize}
+ * candidates of a small vocabulary, so short, poor hypotheses can end first. Without early stop a
+ * sentence also needs that no live beam can still beat its {@code nBest}-th best ended hypothesis:
+ * a live beam's score can at best be its log-probability so far divided by the length penalty of
+ * the longest allowed output ({@code maxLength + 1} steps), an exact bound since log-probabilities
+ * only fall.
  */
 public final class BeamSearch extends BaseSearch {
 
     private final int beamSize;
     private final int nBest;
     private final double alpha;
+    private final boolean earlyStop;
 
     BeamSearch(Builder builder) {
         super(builder);
         this.beamSize = builder.beamSize;
         this.nBest = builder.nBest < 0 ? builder.beamSize : builder.nBest;
         this.alpha = builder.alpha;
+        this.earlyStop = builder.earlyStop;
     }
 
     /** @return a new builder */
@@ -50,6 +61,11 @@ public final class BeamSearch extends BaseSearch {
     /** @return the length penalty exponent */
     public double lengthPenaltyAlpha() {
         return alpha;
+    }
+
+    /** @return true if a sentence stops once it holds {@code beamSize} ended hypotheses */
+    public boolean earlyStop() {
+        return earlyStop;
     }
 
     /** @return the GNMT length penalty {@code ((5 + steps) / 6)^alpha} */
@@ -219,13 +235,37 @@ public final class BeamSearch extends BaseSearch {
                 done.add(ended(b.tokens, b.logProb, false, b.attention));
             }
         }
-        if (done.size() >= beamSize) {
+        if (done.size() >= beamSize && (earlyStop || !liveBeamCanWin(next, firstNew, done, maxLen))) {
             // the sentence is done: its new live beams are dropped
             while (next.size() > firstNew) {
                 next.remove(next.size() - 1);
                 parents.remove(parents.size() - 1);
             }
         }
+    }
+
+    /**
+     * True if a live beam of this sentence ({@code next} from {@code firstNew}) could still end with a
+     * score above the {@code nBest}-th best ended hypothesis.
+     */
+    private boolean liveBeamCanWin(List<Beam> next, int firstNew, List<Hypothesis> done, int maxLen) {
+        if (next.size() == firstNew) {
+            return false;
+        }
+        double[] scores = new double[done.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = done.get(i).score();
+        }
+        Arrays.sort(scores);
+        double bar = scores[scores.length - Math.min(nBest, scores.length)]; // the nBest-th best
+        double longest = lengthPenalty(maxLen + 1);
+        for (int i = firstNew; i < next.size(); i++) {
+            double logProb = next.get(i).logProb;
+            if (logProb / longest > bar) { // logProb <= 0: the largest penalty gives the best reachable score
+                return true;
+            }
+        }
+        return false;
     }
 
     private Hypothesis ended(int[] tokens, double logProb, boolean finished, float[][] attention) {
@@ -328,6 +368,7 @@ public final class BeamSearch extends BaseSearch {
         private int beamSize = 5;
         private int nBest = -1;
         private double alpha;
+        private boolean earlyStop = true;
 
         Builder() {}
 
@@ -361,6 +402,17 @@ public final class BeamSearch extends BaseSearch {
          */
         public Builder optLengthPenalty(double alpha) {
             this.alpha = alpha;
+            return this;
+        }
+
+        /**
+         * @param earlyStop true (default) to stop a sentence once it holds {@code beamSize} ended
+         *     hypotheses; false to go on while a live beam can still beat the {@code nBest}-th best
+         *     of them (see the class comment)
+         * @return this builder
+         */
+        public Builder optEarlyStop(boolean earlyStop) {
+            this.earlyStop = earlyStop;
             return this;
         }
 

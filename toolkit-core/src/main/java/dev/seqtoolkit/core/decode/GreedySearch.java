@@ -70,6 +70,7 @@ public final class GreedySearch extends BaseSearch {
                 checkOutput(out, rows, vocab);
                 state = supersede(state, out.nextState());
                 float[] lp = out.logProbs();
+                int width = out.vocabSize(); // V, or a copy model's extended vocabulary
                 int[] keep = new int[rows];
                 int kept = 0;
                 for (int r = 0; r < rows; r++) {
@@ -78,7 +79,7 @@ public final class GreedySearch extends BaseSearch {
                     int[] blocked = blockedTokens(tokens[s], ngramSize());
                     int best = -1;
                     float bestLp = Float.NEGATIVE_INFINITY;
-                    for (int t = 0, o = r * vocab; t < vocab; t++, o++) {
+                    for (int t = 0, o = r * width; t < width; t++, o++) {
                         if ((best < 0 || lp[o] > bestLp) && allowed(lp[o], t, eosBlocked, blocked)) {
                             best = t;
                             bestLp = lp[o];

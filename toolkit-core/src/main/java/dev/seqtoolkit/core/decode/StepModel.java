@@ -9,7 +9,11 @@ import java.util.List;
  */
 public interface StepModel extends AutoCloseable {
 
-    /** @return the size of the target vocabulary: the width of every row of log-probabilities */
+    /**
+     * @return the size of the target vocabulary; the width of every row of log-probabilities, except
+     *     that a copy model's steps may return wider rows (its extended vocabulary, {@link
+     *     StepOutput#vocabSize()}), whose extra ids stand for source words outside the vocabulary
+     */
     int vocabSize();
 
     /**
@@ -25,7 +29,7 @@ public interface StepModel extends AutoCloseable {
      *
      * @param state the current state; left unchanged
      * @param previousTokens the previous token of each row ({@link SpecialIds#BOS} at the first step);
-     *     {@code previousTokens.length == state.rows()}
+     *     {@code previousTokens.length == state.rows()}; each below the previous step's output width
      * @return log-probabilities of the next token per row, the next state and optionally attention
      */
     StepOutput step(DecoderState state, int[] previousTokens);

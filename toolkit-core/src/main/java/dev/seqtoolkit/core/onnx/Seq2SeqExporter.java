@@ -48,7 +48,8 @@ import java.util.Map;
  * length 1: the state stays {@code (rows, HD)} per layer with no time-major reshapes, the GRU needs
  * no {@code linear_before_reset} mapping, and it reads exactly like {@code LstmCell}/{@code GruCell}.
  * Every decoder style of {@link Seq2SeqConfig} exports: BAHDANAU and LUONG, ADDITIVE, DOT and
- * GENERAL attention, input feeding, tied output embeddings, every bridge.
+ * GENERAL attention, input feeding, tied output embeddings, every bridge. Copy (pointer-generator),
+ * coverage and utterance-encoder models do not: {@link #of} refuses them.
  *
  * <p>Both files carry {@value #CONFIG_KEY} (the {@link Seq2SeqConfig} JSON), {@value #GRAPH_KEY}
  * ({@code encoder} or {@code decoder_step}), {@value #FORMAT_KEY} and whatever
@@ -95,10 +96,25 @@ public final class Seq2SeqExporter {
         this.config = model.config();
     }
 
-    /** An exporter of the model's current weights. */
+    /**
+     * An exporter of the model's current weights.
+     *
+     * @throws UnsupportedOperationException for a model with copy or coverage, which do not export yet
+     *     (their decoder step would also output the attention and the copy switch, mixed on the host)
+     */
     public static Seq2SeqExporter of(Seq2SeqModel model) {
         if (model == null) {
             throw new IllegalArgumentException("The model is required");
+        }
+        Seq2SeqConfig config = model.config();
+        if (config.copy() || config.coverage()) {
+            throw new UnsupportedOperationException("ONNX export of a model with "
+                    + (config.copy() && config.coverage() ? "copy and coverage" : config.copy() ? "copy" : "coverage")
+                    + " is not supported; decode it with DjlStepModel");
+        }
+        if (config.hasUtteranceEncoder()) {
+            throw new UnsupportedOperationException(
+                    "ONNX export of a model with an utterance encoder is not supported; decode it with DjlStepModel");
         }
         return new Seq2SeqExporter(model);
     }

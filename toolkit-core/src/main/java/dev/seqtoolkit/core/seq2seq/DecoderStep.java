@@ -13,5 +13,6 @@ import java.util.List;
  *     (BAHDANAU) or the attentional vector {@code tanh(W_c [context; h])} (LUONG, also the next
  *     step's input feed)
  * @param attention the step's attention weights {@code (rows, srcLen)}
+ * @param context the step's attention context {@code (rows, M)}
  */
-record DecoderStep(List<CellState> state, NDArray output, NDArray attention) {}
+record DecoderStep(List<CellState> state, NDArray output, NDArray attention, NDArray context) {}

@@ -7,11 +7,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.seqtoolkit.core.attention.AttentionKeys;
 import dev.seqtoolkit.core.decode.DecoderState;
+import dev.seqtoolkit.core.decode.SpecialIds;
 import dev.seqtoolkit.core.decode.StepModel;
 import dev.seqtoolkit.core.decode.StepOutput;
 import dev.seqtoolkit.core.nn.CellState;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,6 +28,16 @@ import java.util.Objects;
  * teacher-forced forward's at every position. States reorder by index-selecting rows of memory, mask,
  * keys and recurrent state; sources are shared between the successive states of a step chain
  * (reference-counted), never copied per step.
+ *
+ * <p><b>Copy.</b> For a copy model the sources may hold extended ids (unknown words numbered per
+ * sentence from {@code V}, each below {@code V + length}); {@link #step} returns log-probabilities
+ * over the extended vocabulary of the encoded batch, {@code V_ext = V + } the most unknown words any
+ * of its sentences numbered, mixing the output distribution with the attention on the host ({@link
+ * PointerGenerator#mix}); an extended id a row's source lacks gets {@code -inf}. Previous tokens may be
+ * extended ids, read as {@code <unk>}. {@link #vocabSize()} stays {@code V}.
+ *
+ * <p><b>Coverage.</b> The state carries each row's coverage (the attention so far, summed), which
+ * reorders with the rows.
  *
  * <p>Inference only (no gradients); not thread-safe. The model's weights are read when this object is
  * made: make a new one after further training. Closing frees everything it allocated, including states
@@ -71,6 +83,7 @@ public final class DjlStepModel implements StepModel {
         return model;
     }
 
+    /** The model's target vocabulary {@code V}; a copy model's steps return wider rows ({@code V_ext}). */
     @Override
     public int vocabSize() {
         return config.targetVocabSize();
@@ -85,18 +98,33 @@ public final class DjlStepModel implements StepModel {
         int n = sourceIds.size();
         int[] lengths = new int[n];
         int srcLen = 0;
+        int extended = config.targetVocabSize();
         for (int r = 0; r < n; r++) {
             int[] row = Objects.requireNonNull(sourceIds.get(r), "source " + r);
             if (row.length == 0) {
                 throw new IllegalArgumentException("source " + r + " is empty; every source needs at least one id");
             }
-            checkIds(row, config.sourceVocabSize(), "source " + r);
+            if (config.copy()) {
+                extended = Math.max(extended, PointerGenerator.extendedSize(row, config.sourceVocabSize(), "source " + r));
+            } else {
+                checkIds(row, config.sourceVocabSize(), "source " + r);
+            }
             lengths[r] = row.length;
             srcLen = Math.max(srcLen, row.length);
         }
         int[] padded = new int[n * srcLen]; // 0 = pad
+        int[] copyIds = null;
+        if (config.copy()) {
+            copyIds = new int[n * srcLen];
+            Arrays.fill(copyIds, -1); // padding never matches
+        }
         for (int r = 0; r < n; r++) {
-            System.arraycopy(sourceIds.get(r), 0, padded, r * srcLen, lengths[r]);
+            int[] row = sourceIds.get(r);
+            System.arraycopy(config.copy() ? PointerGenerator.modelIds(row, config.sourceVocabSize()) : row, 0,
+                    padded, r * srcLen, lengths[r]);
+            if (copyIds != null) {
+                System.arraycopy(row, 0, copyIds, r * srcLen, lengths[r]);
+            }
         }
         NDManager sourceManager = manager.newSubManager();
         NDManager stateManager = manager.newSubManager();
@@ -114,7 +142,8 @@ public final class DjlStepModel implements StepModel {
                     encoded.initialState().c().attach(stateManager);
                 }
             }
-            Source source = new Source(sourceManager, encoded.memory(), encoded.sourceMask(), encoded.keys());
+            Source source = new Source(sourceManager, encoded.memory(), encoded.sourceMask(), encoded.keys(),
+                    copyIds, extended);
             List<CellState> state = Seq2SeqModel.perLayer(encoded.initialState()); // (n, HD) per layer
             for (CellState s : state) {
                 attach(s, stateManager);
@@ -122,7 +151,8 @@ public final class DjlStepModel implements StepModel {
             NDArray feed = config.inputFeeding()
                     ? stateManager.zeros(new Shape(n, config.decoderHiddenSize()))
                     : null;
-            return new State(source, stateManager, state, feed, n);
+            NDArray coverage = config.coverage() ? stateManager.zeros(new Shape(n, srcLen)) : null;
+            return new State(source, stateManager, state, feed, coverage, n);
         } catch (RuntimeException e) {
             stateManager.close();
             sourceManager.close();
@@ -154,12 +184,13 @@ public final class DjlStepModel implements StepModel {
             throw new IllegalArgumentException(
                     "previousTokens has " + previousTokens.length + " entries for a state of " + state.rows + " rows");
         }
-        checkIds(previousTokens, config.targetVocabSize(), "previousTokens");
+        Source source = state.source;
+        int vocab = config.targetVocabSize();
+        checkIds(previousTokens, source.extendedSize, "previousTokens");
         long[] ids = new long[previousTokens.length];
         for (int i = 0; i < ids.length; i++) {
-            ids[i] = previousTokens[i];
+            ids[i] = previousTokens[i] >= vocab ? SpecialIds.UNK : previousTokens[i];
         }
-        Source source = state.source;
         NDManager next = manager.newSubManager();
         try (NDManager scope = manager.newSubManager()) {
             // intermediates land in the manager of their first operand: lend the inputs to the step scope
@@ -167,10 +198,19 @@ public final class DjlStepModel implements StepModel {
             NDArray index = scope.create(ids); // (rows)
             NDArray embedded = targetTable.get(scope, new NDIndex("{}", index)); // (rows, E)
             DecoderStep step = model.step(ps, cells, embedded, state.layers, state.feed,
-                    source.memory, source.keys, source.mask, false);
+                    source.memory, source.keys, source.mask, state.coverage, false);
             NDArray logProbs = model.project(ps, step.output(), false).logSoftmax(1); // (rows, V)
             float[] lp = logProbs.toFloatArray();
             float[] attention = step.attention().toFloatArray(); // (rows, srcLen)
+            int width = vocab;
+            if (config.copy()) {
+                int top = step.state().size() - 1;
+                float[] z = model.generationLogits(ps, step.context(), step.state().get(top).h(), embedded, false)
+                        .toFloatArray(); // (rows)
+                lp = PointerGenerator.mix(lp, vocab, z, attention, (int) source.srcLen,
+                        source.copyIds, source.extendedSize);
+                width = source.extendedSize;
+            }
             for (CellState s : step.state()) {
                 attach(s, next);
             }
@@ -179,8 +219,13 @@ public final class DjlStepModel implements StepModel {
                 feed = step.output();
                 feed.attach(next);
             }
-            State nextState = new State(source.retain(), next, step.state(), feed, state.rows);
-            return new StepOutput(nextState, lp, config.targetVocabSize(), attention, (int) source.srcLen);
+            NDArray coverage = null;
+            if (state.coverage != null) {
+                coverage = state.coverage.add(step.attention()); // (rows, srcLen)
+                coverage.attach(next);
+            }
+            State nextState = new State(source.retain(), next, step.state(), feed, coverage, state.rows);
+            return new StepOutput(nextState, lp, width, attention, (int) source.srcLen);
         } catch (RuntimeException e) {
             next.close();
             throw e;
@@ -213,21 +258,41 @@ public final class DjlStepModel implements StepModel {
         }
     }
 
-    /** Encoder memory, mask and attention keys of a set of rows, shared by the states of a step chain. */
+    /**
+     * Encoder memory, mask and attention keys of a set of rows, with a copy model's extended source ids,
+     * shared by the states of a step chain.
+     */
     private static final class Source {
         final NDManager manager;
         final NDArray memory; // (rows, srcLen, M)
         final NDArray mask; // (rows, srcLen)
         final AttentionKeys keys;
+        final int[] copyIds; // rows * srcLen extended ids, -1 at padding; null without copy
+        final int extendedSize; // V_ext of the encoded batch (V without copy)
         final long srcLen;
         int references = 1;
 
-        Source(NDManager manager, NDArray memory, NDArray mask, AttentionKeys keys) {
+        Source(NDManager manager, NDArray memory, NDArray mask, AttentionKeys keys, int[] copyIds, int extendedSize) {
             this.manager = manager;
             this.memory = memory;
             this.mask = mask;
             this.keys = keys;
+            this.copyIds = copyIds;
+            this.extendedSize = extendedSize;
             this.srcLen = memory.getShape().get(1);
+        }
+
+        /** The copy ids of the given rows, in their order; null without copy. */
+        int[] selectCopyIds(int[] rowIndices) {
+            if (copyIds == null) {
+                return null;
+            }
+            int width = (int) srcLen;
+            int[] out = new int[rowIndices.length * width];
+            for (int i = 0; i < rowIndices.length; i++) {
+                System.arraycopy(copyIds, rowIndices[i] * width, out, i * width, width);
+            }
+            return out;
         }
 
         Source retain() {
@@ -249,14 +314,16 @@ public final class DjlStepModel implements StepModel {
         final NDManager own;
         final List<CellState> layers; // (rows, HD) each
         final NDArray feed; // (rows, HD) with input feeding, else null
+        final NDArray coverage; // (rows, srcLen) with coverage, else null
         final int rows;
         boolean closed;
 
-        State(Source source, NDManager own, List<CellState> layers, NDArray feed, int rows) {
+        State(Source source, NDManager own, List<CellState> layers, NDArray feed, NDArray coverage, int rows) {
             this.source = source;
             this.own = own;
             this.layers = layers;
             this.feed = feed;
+            this.coverage = coverage;
             this.rows = rows;
         }
 
@@ -280,6 +347,9 @@ public final class DjlStepModel implements StepModel {
             }
             if (feed != null) {
                 arrays.add(feed);
+            }
+            if (coverage != null) {
+                arrays.add(coverage);
             }
             scope.tempAttachAll(arrays.toArray(new NDArray[0]));
         }
@@ -320,7 +390,8 @@ public final class DjlStepModel implements StepModel {
                     NDArray memory = source.memory.get(sourceManager, select); // (rows', srcLen, M)
                     NDArray mask = source.mask.get(sourceManager, select); // (rows', srcLen)
                     AttentionKeys keys = source.keys.reorder(idx, memory);
-                    nextSource = new Source(sourceManager, memory, mask, keys);
+                    nextSource = new Source(sourceManager, memory, mask, keys, source.selectCopyIds(rowIndices),
+                            source.extendedSize);
                 }
                 List<CellState> selected = new ArrayList<>(layers.size());
                 for (CellState s : layers) {
@@ -328,8 +399,9 @@ public final class DjlStepModel implements StepModel {
                             s.c() == null ? null : s.c().get(stateManager, select)));
                 }
                 NDArray nextFeed = feed == null ? null : feed.get(stateManager, select);
+                NDArray nextCoverage = coverage == null ? null : coverage.get(stateManager, select);
                 idx.close();
-                return new State(nextSource, stateManager, selected, nextFeed, rowIndices.length);
+                return new State(nextSource, stateManager, selected, nextFeed, nextCoverage, rowIndices.length);
             } catch (RuntimeException e) {
                 stateManager.close();
                 if (sourceManager != null) {

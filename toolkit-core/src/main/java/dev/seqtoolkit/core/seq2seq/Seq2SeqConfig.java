@@ -2,6 +2,7 @@ package dev.seqtoolkit.core.seq2seq;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.seqtoolkit.core.nn.CellType;
 
@@ -32,6 +33,21 @@ import dev.seqtoolkit.core.nn.CellType;
  * @param tieTargetEmbedding share the target embedding {@code (V, E)} with the output weight; needs
  *     {@code E == HD}
  * @param labelSmoothing label smoothing of the training loss, in [0, 1)
+ * @param copy the pointer-generator copy mechanism (See et al. 2017); needs one vocabulary shared by
+ *     source and target and no label smoothing; default false. Source ids may then be extended ids
+ *     ({@code >= V} for words outside the vocabulary, numbered per sentence, see {@link
+ *     dev.seqtoolkit.core.text.ExtendedVocabulary}); both embeddings read such ids as {@code <unk>}
+ * @param coverage coverage attention and loss (See et al. 2017); needs ADDITIVE attention; default
+ *     false. The decoder then steps explicit cells in training whatever the style
+ * @param coverageWeight the weight {@code lambda} of the coverage loss, {@code >= 0}; default 1 with
+ *     coverage, and it must be 0 without
+ * @param utteranceHiddenSize with a positive value, an utterance-level encoder for dialogues: the
+ *     source is cut into utterances after each {@code utteranceSeparatorId}, each utterance's word
+ *     states are pooled by attention into a vector, a bidirectional recurrent layer of this many units
+ *     per direction reads the utterance vectors, and its state for an utterance is appended to the
+ *     memory of each of the utterance's words ({@code M} grows by twice this size); 0 (default) for none
+ * @param utteranceSeparatorId the source id that ends an utterance (a turn token), an ordinary id in
+ *     {@code [4, sourceVocabSize)}; 0 without the utterance encoder
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Seq2SeqConfig(
@@ -51,7 +67,15 @@ public record Seq2SeqConfig(
         Bridge bridge,
         float dropout,
         boolean tieTargetEmbedding,
-        float labelSmoothing) {
+        float labelSmoothing,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean copy,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean coverage,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) float coverageWeight,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int utteranceHiddenSize,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int utteranceSeparatorId) {
+
+    /** The default {@link #coverageWeight()} of a model with coverage. */
+    public static final float DEFAULT_COVERAGE_WEIGHT = 1f;
 
     /** The attention score. */
     public enum AttentionType {
@@ -80,7 +104,7 @@ public record Seq2SeqConfig(
 
     /** How the encoder's final states start the decoder. */
     public enum Bridge {
-        /** Final forward and backward states concatenated: needs {@code M == HD}. */
+        /** Final forward and backward states concatenated: needs {@code directions * encoderHiddenSize == HD}. */
         CONCAT,
         /** {@code tanh(W [h_f; h_b] + b)} (and a second layer for the LSTM cell state). */
         LINEAR,
@@ -106,13 +130,22 @@ public record Seq2SeqConfig(
             @JsonProperty("bridge") Bridge bridge,
             @JsonProperty("dropout") float dropout,
             @JsonProperty("tieTargetEmbedding") boolean tieTargetEmbedding,
-            @JsonProperty("labelSmoothing") float labelSmoothing) {
+            @JsonProperty("labelSmoothing") float labelSmoothing,
+            @JsonProperty("copy") Boolean copy,
+            @JsonProperty("coverage") Boolean coverage,
+            @JsonProperty("coverageWeight") Float coverageWeight,
+            @JsonProperty("utteranceHiddenSize") Integer utteranceHiddenSize,
+            @JsonProperty("utteranceSeparatorId") Integer utteranceSeparatorId) {
         this(sourceVocabSize, targetVocabSize, embeddingSize, cell == null ? CellType.LSTM : cell,
                 encoderHiddenSize, encoderLayers == null ? 1 : encoderLayers,
                 bidirectional == null || bidirectional, decoderHiddenSize,
                 decoderLayers == null ? 1 : decoderLayers, attention == null ? AttentionType.ADDITIVE : attention,
                 attentionHiddenSize, decoderStyle == null ? DecoderStyle.BAHDANAU : decoderStyle, inputFeeding,
-                bridge == null ? Bridge.CONCAT : bridge, dropout, tieTargetEmbedding, labelSmoothing);
+                bridge == null ? Bridge.CONCAT : bridge, dropout, tieTargetEmbedding, labelSmoothing,
+                copy != null && copy, coverage != null && coverage,
+                coverageWeight != null ? coverageWeight : coverage != null && coverage ? DEFAULT_COVERAGE_WEIGHT : 0f,
+                utteranceHiddenSize == null ? 0 : utteranceHiddenSize,
+                utteranceSeparatorId == null ? 0 : utteranceSeparatorId);
     }
 
     /** The canonical constructor: every value given, every value checked. */
@@ -132,7 +165,20 @@ public record Seq2SeqConfig(
         notNull("attention", attention);
         notNull("decoderStyle", decoderStyle);
         notNull("bridge", bridge);
-        int memory = (bidirectional ? 2 : 1) * encoderHiddenSize;
+        if (utteranceHiddenSize < 0) {
+            throw new IllegalArgumentException("utteranceHiddenSize must be >= 0 (0: no utterance encoder), got "
+                    + utteranceHiddenSize);
+        }
+        if (utteranceHiddenSize > 0 && (utteranceSeparatorId < 4 || utteranceSeparatorId >= sourceVocabSize)) {
+            throw new IllegalArgumentException("the utterance encoder needs utteranceSeparatorId, an ordinary source id"
+                    + " in [4, " + sourceVocabSize + "), got " + utteranceSeparatorId);
+        }
+        if (utteranceHiddenSize == 0 && utteranceSeparatorId != 0) {
+            throw new IllegalArgumentException("utteranceSeparatorId is for the utterance encoder; it must be 0 (or"
+                    + " absent) without utteranceHiddenSize, got " + utteranceSeparatorId);
+        }
+        int states = (bidirectional ? 2 : 1) * encoderHiddenSize;
+        int memory = states + 2 * utteranceHiddenSize;
         if (attention == AttentionType.ADDITIVE) {
             positive("attentionHiddenSize", attentionHiddenSize);
         } else if (attentionHiddenSize != 0) {
@@ -142,13 +188,14 @@ public record Seq2SeqConfig(
         }
         if (attention == AttentionType.DOT && memory != decoderHiddenSize) {
             throw new IllegalArgumentException(
-                    "DOT attention needs directions * encoderHiddenSize == decoderHiddenSize, got " + memory
+                    "DOT attention needs directions * encoderHiddenSize" + (utteranceHiddenSize > 0
+                            ? " + 2 * utteranceHiddenSize" : "") + " == decoderHiddenSize, got " + memory
                             + " (encoderHiddenSize " + encoderHiddenSize + ", bidirectional " + bidirectional
                             + ") and decoderHiddenSize " + decoderHiddenSize);
         }
-        if (bridge == Bridge.CONCAT && memory != decoderHiddenSize) {
+        if (bridge == Bridge.CONCAT && states != decoderHiddenSize) {
             throw new IllegalArgumentException(
-                    "bridge CONCAT needs directions * encoderHiddenSize == decoderHiddenSize, got " + memory
+                    "bridge CONCAT needs directions * encoderHiddenSize == decoderHiddenSize, got " + states
                             + " and decoderHiddenSize " + decoderHiddenSize + "; use LINEAR or ZERO");
         }
         if (inputFeeding && decoderStyle != DecoderStyle.LUONG) {
@@ -165,11 +212,44 @@ public record Seq2SeqConfig(
                     "tieTargetEmbedding needs embeddingSize == decoderHiddenSize (the output reads HD features), got "
                             + embeddingSize + " and " + decoderHiddenSize);
         }
+        if (copy && sourceVocabSize != targetVocabSize) {
+            throw new IllegalArgumentException("copy needs one vocabulary shared by source and target (extended ids"
+                    + " name the same words on both sides), got sourceVocabSize " + sourceVocabSize
+                    + " and targetVocabSize " + targetVocabSize);
+        }
+        if (copy && labelSmoothing != 0f) {
+            throw new IllegalArgumentException("labelSmoothing is not supported with copy (the smoothed loss would need"
+                    + " the whole extended distribution); got " + labelSmoothing);
+        }
+        if (coverage && attention != AttentionType.ADDITIVE) {
+            throw new IllegalArgumentException("coverage feeds the ADDITIVE attention's scores (v . tanh(W_q q + W_k k"
+                    + " + w_c c)); it is not defined for " + attention + " attention");
+        }
+        if (!(coverageWeight >= 0f) || Float.isInfinite(coverageWeight)) {
+            throw new IllegalArgumentException("coverageWeight must be finite and >= 0, got " + coverageWeight);
+        }
+        if (!coverage && coverageWeight != 0f) {
+            throw new IllegalArgumentException("coverageWeight is the weight of the coverage loss; it must be 0 (or"
+                    + " absent) without coverage, got " + coverageWeight);
+        }
     }
 
-    /** {@code M}: features per source position of the encoder memory. */
+    /**
+     * {@code M}: features per source position of the encoder memory, {@code directions *
+     * encoderHiddenSize}, plus {@code 2 * utteranceHiddenSize} with the utterance encoder.
+     */
     public int memorySize() {
+        return encoderStateSize() + 2 * utteranceHiddenSize;
+    }
+
+    /** Features of the word-level encoder's states, {@code directions * encoderHiddenSize}: what the bridge reads. */
+    public int encoderStateSize() {
         return (bidirectional ? 2 : 1) * encoderHiddenSize;
+    }
+
+    /** True if an utterance-level encoder extends the memory. */
+    public boolean hasUtteranceEncoder() {
+        return utteranceHiddenSize > 0;
     }
 
     /** Encoder directions, 1 or 2. */
@@ -177,9 +257,12 @@ public record Seq2SeqConfig(
         return bidirectional ? 2 : 1;
     }
 
-    /** True if training runs the decoder one explicit cell step per target position. */
+    /**
+     * True if training runs the decoder one explicit cell step per target position: BAHDANAU, input
+     * feeding, and coverage (each step's attention depends on the earlier ones).
+     */
     public boolean stepsInTraining() {
-        return decoderStyle == DecoderStyle.BAHDANAU || inputFeeding;
+        return decoderStyle == DecoderStyle.BAHDANAU || inputFeeding || coverage;
     }
 
     /** Width of the first decoder layer's input. */
@@ -214,6 +297,11 @@ public record Seq2SeqConfig(
         b.dropout = dropout;
         b.tieTargetEmbedding = tieTargetEmbedding;
         b.labelSmoothing = labelSmoothing;
+        b.copy = copy;
+        b.coverage = coverage;
+        b.coverageWeight = coverage ? coverageWeight : null;
+        b.utteranceHiddenSize = utteranceHiddenSize;
+        b.utteranceSeparatorId = utteranceSeparatorId;
         return b;
     }
 
@@ -253,6 +341,11 @@ public record Seq2SeqConfig(
         private float dropout;
         private boolean tieTargetEmbedding;
         private float labelSmoothing;
+        private boolean copy;
+        private boolean coverage;
+        private Float coverageWeight;
+        private int utteranceHiddenSize;
+        private int utteranceSeparatorId;
 
         Builder() {}
 
@@ -353,10 +446,40 @@ public record Seq2SeqConfig(
             return this;
         }
 
+        /** The pointer-generator copy mechanism; default false. */
+        public Builder optCopy(boolean copy) {
+            this.copy = copy;
+            return this;
+        }
+
+        /** Coverage attention and loss; default false. */
+        public Builder optCoverage(boolean coverage) {
+            this.coverage = coverage;
+            return this;
+        }
+
+        /** The coverage loss weight; default {@value Seq2SeqConfig#DEFAULT_COVERAGE_WEIGHT} with coverage. */
+        public Builder optCoverageWeight(float weight) {
+            this.coverageWeight = weight;
+            return this;
+        }
+
+        /**
+         * An utterance-level encoder of {@code hiddenSize} units per direction over the utterances
+         * ended by {@code separatorId}; default none.
+         */
+        public Builder optUtteranceEncoder(int hiddenSize, int separatorId) {
+            this.utteranceHiddenSize = hiddenSize;
+            this.utteranceSeparatorId = separatorId;
+            return this;
+        }
+
         public Seq2SeqConfig build() {
+            float weight = coverageWeight != null ? coverageWeight : coverage ? DEFAULT_COVERAGE_WEIGHT : 0f;
             return new Seq2SeqConfig(sourceVocabSize, targetVocabSize, embeddingSize, cell, encoderHiddenSize,
                     encoderLayers, bidirectional, decoderHiddenSize, decoderLayers, attention, attentionHiddenSize,
-                    decoderStyle, inputFeeding, bridge, dropout, tieTargetEmbedding, labelSmoothing);
+                    decoderStyle, inputFeeding, bridge, dropout, tieTargetEmbedding, labelSmoothing, copy, coverage,
+                    weight, utteranceHiddenSize, utteranceSeparatorId);
         }
     }
 }

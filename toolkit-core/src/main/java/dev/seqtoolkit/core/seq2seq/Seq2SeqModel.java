@@ -19,7 +19,9 @@ import ai.djl.util.PairList;
 import dev.seqtoolkit.core.attention.AbstractAttention;
 import dev.seqtoolkit.core.attention.AdditiveAttention;
 import dev.seqtoolkit.core.attention.AttentionKeys;
+import dev.seqtoolkit.core.attention.AttentionPooling;
 import dev.seqtoolkit.core.attention.AttentionResult;
+import dev.seqtoolkit.core.attention.Coverage;
 import dev.seqtoolkit.core.attention.DotAttention;
 import dev.seqtoolkit.core.attention.GeneralAttention;
 import dev.seqtoolkit.core.nn.CellState;
@@ -51,6 +53,15 @@ import java.util.List;
  *   LUONG     h_t = cells(e_t [; output_{t-1} with input feeding]); context = attend(query = h_t);
  *             output = tanh(W_c [context; h_t])
  *   logits    output W_o^T + b_o   (W_o may be the target embedding)
+ *   copy      p_gen = sigmoid(w . [context; h_t; e_t] + b) per step (See et al. 2017), with h_t the
+ *             new top decoder state and e_t the embedded decoder input; the final distribution
+ *             p_gen P_vocab + (1 - p_gen) attention scattered onto the source's extended ids is
+ *             formed by {@link PointerGenerator} (loss) and {@link DjlStepModel} (decoding)
+ *   coverage  c_t = sum of the attention of steps before t feeds ADDITIVE attention's scores; the
+ *             per-step coverage loss is sum_i min(a_t,i, c_t,i)
+ *   utterances  (dialogues) the source cut after each separator id; attention pooling of each
+ *             utterance's word states -> utterance vectors -> bidirectional RNN over them; each word's
+ *             memory is [word state; its utterance's state] (the bridge reads the word encoder)
  * </pre>
  *
  * <p>Training ({@link #forwardTeacherForced}): LUONG without input feeding runs the decoder RNN over
@@ -59,12 +70,19 @@ import java.util.List;
  * runs once over all positions in every style.
  *
  * <p>As a DJL block: {@code [sourceIds (batch, srcLen), sourceLengths (batch), targetInput (batch,
- * tgtLen)]} in, {@code [logits (batch, tgtLen, V), attention (batch, tgtLen, srcLen)]} out.
+ * tgtLen)]} in, {@code [logits (batch, tgtLen, V), attention (batch, tgtLen, srcLen)]} out, followed
+ * by {@code generationLogits (batch, tgtLen)} with copy and {@code coverageLoss (batch, tgtLen)} with
+ * coverage. Ids are model ids in {@code [0, V)}: callers of a copy model map extended ids to
+ * {@code <unk>} first ({@link PointerGenerator#modelIds}).
  *
  * <p>Parameters: children {@code source_embedding}, {@code target_embedding}, {@code encoder}, {@code
  * bridge_h}/{@code bridge_c} (LINEAR), {@code attention}, {@code decoder_cell{l}} (stepping styles) or
  * {@code decoder} (fused LUONG); own parameters {@code combine_weight (HD, M + HD)} (LUONG), {@code
- * output_weight (V, HD)} (unless tied) and {@code output_bias (V)}.
+ * output_weight (V, HD)} (unless tied) and {@code output_bias (V)}, then with copy {@code copy_weight
+ * (1, M + HD + E)} and {@code copy_bias (1)}; coverage adds {@code coverageWeight} to the attention;
+ * the utterance encoder adds the children {@code utterance_pooling} and {@code utterance_encoder}
+ * last. Without copy, coverage and the utterance encoder the parameters and their order are those of
+ * earlier versions.
  */
 public final class Seq2SeqModel extends AbstractBlock {
 
@@ -82,6 +100,10 @@ public final class Seq2SeqModel extends AbstractBlock {
     private final Parameter combineWeight;
     private final Parameter outputWeight;
     private final Parameter outputBias;
+    private final Parameter copyWeight;
+    private final Parameter copyBias;
+    private final AttentionPooling utterancePooling;
+    private final RecurrentEncoder utteranceEncoder;
 
     public Seq2SeqModel(Seq2SeqConfig config) {
         super(VERSION);
@@ -134,6 +156,31 @@ public final class Seq2SeqModel extends AbstractBlock {
                 .setType(Parameter.Type.BIAS)
                 .optShape(new Shape(config.targetVocabSize()))
                 .build());
+        if (config.copy()) {
+            copyWeight = addParameter(weight("copy_weight",
+                    new Shape(1, config.memorySize() + hd + config.embeddingSize())));
+            copyBias = addParameter(Parameter.builder()
+                    .setName("copy_bias")
+                    .setType(Parameter.Type.BIAS)
+                    .optShape(new Shape(1))
+                    .build());
+        } else {
+            copyWeight = null;
+            copyBias = null;
+        }
+        if (config.hasUtteranceEncoder()) {
+            utterancePooling = addChildBlock("utterance_pooling", AttentionPooling.builder()
+                    .setInputDim(config.encoderStateSize()).setHiddenDim(config.utteranceHiddenSize()).build());
+            utteranceEncoder = addChildBlock("utterance_encoder", RecurrentEncoder.builder()
+                    .setCellType(config.cell())
+                    .setStateSize(config.utteranceHiddenSize())
+                    .setNumLayers(1)
+                    .optBidirectional(true)
+                    .build());
+        } else {
+            utterancePooling = null;
+            utteranceEncoder = null;
+        }
     }
 
     /**
@@ -159,6 +206,7 @@ public final class Seq2SeqModel extends AbstractBlock {
                         .setQueryDim(config.decoderHiddenSize())
                         .setKeyDim(config.memorySize())
                         .setHiddenDim(config.attentionHiddenSize())
+                        .optCoverage(config.coverage())
                         .build();
             case DOT:
                 return DotAttention.builder().build();
@@ -240,6 +288,16 @@ public final class Seq2SeqModel extends AbstractBlock {
         return outputBias.getArray();
     }
 
+    /** The generation switch's weight {@code (1, M + HD + E)} over {@code [context; h; e]}; null without copy. */
+    public NDArray copyWeight() {
+        return copyWeight == null ? null : copyWeight.getArray();
+    }
+
+    /** The generation switch's bias {@code (1)}; null without copy. */
+    public NDArray copyBias() {
+        return copyBias == null ? null : copyBias.getArray();
+    }
+
     // ------------------------------------------------------------------------------------ encoder
 
     /**
@@ -278,7 +336,10 @@ public final class Seq2SeqModel extends AbstractBlock {
             sourceLengths.tempAttach(scope);
             NDArray x = dropout(sourceEmbedding.embed(ps, sourceIds, training), training); // (batch, srcLen, E)
             RecurrentOutput out = encoder.forward(ps, x, full ? null : sourceLengths, null, training);
-            memory = out.output(); // (batch, srcLen, M), zero at padding
+            memory = out.output(); // (batch, srcLen, directions * HE), zero at padding
+            if (utteranceEncoder != null) {
+                memory = withUtterances(ps, memory, sourceIds, lengths, training); // (batch, srcLen, M)
+            }
             initial = bridge(ps, out.state(), batch, training); // (decoderLayers, batch, HD)
             memory.attach(caller);
             initial.h().attach(caller);
@@ -288,6 +349,53 @@ public final class Seq2SeqModel extends AbstractBlock {
         }
         AttentionKeys keys = attention.precomputeKeys(ps, memory, training);
         return new Encoded(memory, mask, initial, keys, lengths);
+    }
+
+    /**
+     * Appends to each word's state the state of its utterance: utterances end after each separator
+     * id; attention pooling turns each into a vector; a bidirectional RNN reads a row's utterance
+     * vectors with the row's own count.
+     *
+     * @param words {@code (batch, srcLen, directions * HE)}, zero at padding
+     * @param sourceIds {@code (batch, srcLen)} the ids (read to the host)
+     * @return {@code (batch, srcLen, M)}, zero at padding
+     */
+    private NDArray withUtterances(ParameterStore ps, NDArray words, NDArray sourceIds, int[] lengths,
+            boolean training) {
+        int batch = lengths.length;
+        int srcLen = (int) words.getShape().get(1);
+        int[] ids;
+        try (NDArray converted = sourceIds.toType(DataType.INT32, true)) {
+            ids = converted.toIntArray();
+        }
+        int[] utterance = new int[batch * srcLen]; // utterance of each real position
+        int[] counts = new int[batch];
+        for (int r = 0; r < batch; r++) {
+            int u = 0;
+            for (int i = 0; i < lengths[r]; i++) {
+                utterance[r * srcLen + i] = u;
+                if (ids[r * srcLen + i] == config.utteranceSeparatorId()) {
+                    u++;
+                }
+            }
+            counts[r] = utterance[r * srcLen + lengths[r] - 1] + 1; // a trailing separator opens nothing
+        }
+        int most = Arrays.stream(counts).max().orElse(1);
+        float[] segments = new float[batch * most * srcLen]; // (batch, utterances, srcLen)
+        for (int r = 0; r < batch; r++) {
+            for (int i = 0; i < lengths[r]; i++) {
+                segments[(r * most + utterance[r * srcLen + i]) * srcLen + i] = 1f;
+            }
+        }
+        NDManager manager = words.getManager();
+        NDArray segmentMask = HostArrays.owned(manager, segments, new Shape(batch, most, srcLen));
+        NDArray vectors = utterancePooling.poolSegments(ps, words, segmentMask, training).pooled(); // (b, U, dir*HE)
+        NDArray uttLengths = manager.create(counts); // (batch)
+        boolean full = Arrays.stream(counts).allMatch(c -> c == most);
+        NDArray states = utteranceEncoder.forward(ps, vectors, full ? null : uttLengths, null, training)
+                .output(); // (batch, U, 2 * HU), zero past each row's count
+        NDArray perWord = segmentMask.transpose(0, 2, 1).matMul(states); // (batch, srcLen, 2 * HU)
+        return words.concat(perWord, 2);
     }
 
     private static int[] hostLengths(NDArray sourceLengths, long srcLen) {
@@ -333,7 +441,7 @@ public final class Seq2SeqModel extends AbstractBlock {
                 ? states
                 : states.reshape(encLayers, dirs, batch, config.encoderHiddenSize())
                         .transpose(0, 2, 1, 3)
-                        .reshape(encLayers, batch, config.memorySize()); // (encLayers, batch, M) = [h_f; h_b]
+                        .reshape(encLayers, batch, config.encoderStateSize()); // (encLayers, batch, 2 HE) = [h_f; h_b]
         NDArray selected = perLayer;
         if (decLayers != encLayers) {
             NDArray top = perLayer.get(new NDIndex("{}:{}", encLayers - 1, encLayers)); // (1, batch, M)
@@ -401,24 +509,28 @@ public final class Seq2SeqModel extends AbstractBlock {
      * @param memory {@code (rows, srcLen, M)} encoder memory of the same rows
      * @param keys the memory prepared by {@link #attention()}
      * @param mask {@code (rows, srcLen)} source mask
+     * @param coverage {@code (rows, srcLen)} the attention of the earlier steps summed, with coverage;
+     *     else null
      */
     DecoderStep step(ParameterStore ps, DecoderCells decoder, NDArray embedded, List<CellState> state, NDArray feed,
-            NDArray memory, AttentionKeys keys, NDArray mask, boolean training) {
+            NDArray memory, AttentionKeys keys, NDArray mask, NDArray coverage, boolean training) {
         int top = decoder.layers() - 1;
+        NDArray cov = coverage == null ? null : coverage.expandDims(1); // (rows, 1, srcLen)
         if (config.decoderStyle() == Seq2SeqConfig.DecoderStyle.BAHDANAU) {
             NDArray query = state.get(top).h().expandDims(1); // (rows, 1, HD): previous hidden state
-            AttentionResult a = attention.attend(ps, query, keys, memory, mask, training);
+            AttentionResult a = attention.attend(ps, query, keys, memory, mask, cov, training);
             NDArray context = a.context().squeeze(1); // (rows, M)
             NDArray x = embedded.concat(context, 1); // (rows, E + M)
             List<CellState> next = runCells(decoder, x, state, training);
-            return new DecoderStep(next, next.get(top).h(), a.weights().squeeze(1));
+            return new DecoderStep(next, next.get(top).h(), a.weights().squeeze(1), context);
         }
         NDArray x = feed == null ? embedded : embedded.concat(feed, 1); // (rows, E [+ HD])
         List<CellState> next = runCells(decoder, x, state, training);
         NDArray h = next.get(top).h(); // (rows, HD)
-        AttentionResult a = attention.attend(ps, h.expandDims(1), keys, memory, mask, training);
-        NDArray output = combine(ps, a.context().squeeze(1), h, training); // (rows, HD)
-        return new DecoderStep(next, output, a.weights().squeeze(1));
+        AttentionResult a = attention.attend(ps, h.expandDims(1), keys, memory, mask, cov, training);
+        NDArray context = a.context().squeeze(1); // (rows, M)
+        NDArray output = combine(ps, context, h, training); // (rows, HD)
+        return new DecoderStep(next, output, a.weights().squeeze(1), context);
     }
 
     private List<CellState> runCells(DecoderCells decoder, NDArray x, List<CellState> state, boolean training) {
@@ -453,6 +565,27 @@ public final class Seq2SeqModel extends AbstractBlock {
         return logits.reshape(s.slice(0, s.dimension() - 1).addAll(new Shape(config.targetVocabSize())));
     }
 
+    /**
+     * The copy switch before its sigmoid, {@code z = w . [context; h; e] + b}, so that {@code p_gen =
+     * sigmoid(z)}: {@code (..., M), (..., HD), (..., E) -> (...)}.
+     *
+     * @param context the attention context of each step
+     * @param hidden the new top decoder state of each step
+     * @param embedded the embedded decoder input of each step
+     */
+    NDArray generationLogits(ParameterStore ps, NDArray context, NDArray hidden, NDArray embedded, boolean training) {
+        if (copyWeight == null) {
+            throw new IllegalStateException("this model has no copy mechanism (config.copy is false)");
+        }
+        Shape s = hidden.getShape();
+        int last = s.dimension() - 1;
+        int width = config.memorySize() + config.decoderHiddenSize() + config.embeddingSize();
+        NDArray joined = context.concat(hidden, last).concat(embedded, last).reshape(-1, width); // (n, M + HD + E)
+        NDArray w = ps.getValue(copyWeight, hidden.getDevice(), training); // (1, M + HD + E)
+        NDArray b = ps.getValue(copyBias, hidden.getDevice(), training); // (1)
+        return Linear.linear(joined, w, b).singletonOrThrow().reshape(s.slice(0, last)); // (...)
+    }
+
     NDArray dropout(NDArray x, boolean training) {
         return training && config.dropout() > 0f ? Dropout.dropout(x, config.dropout(), true).singletonOrThrow() : x;
     }
@@ -460,11 +593,12 @@ public final class Seq2SeqModel extends AbstractBlock {
     /**
      * Teacher-forced forward: the logits of every target position given the true previous tokens.
      *
-     * @param sourceIds {@code (batch, srcLen)} integer ids
+     * @param sourceIds {@code (batch, srcLen)} integer ids in {@code [0, V)}
      * @param sourceLengths {@code (batch)} integer lengths in {@code [1, srcLen]}
-     * @param targetInput {@code (batch, tgtLen)} decoder input {@code <bos> y}, padded
-     * @return logits {@code (batch, tgtLen, V)} and attention {@code (batch, tgtLen, srcLen)}, in
-     *     {@code sourceIds}' manager
+     * @param targetInput {@code (batch, tgtLen)} decoder input {@code <bos> y}, padded, ids in {@code [0, V)}
+     * @return logits {@code (batch, tgtLen, V)} and attention {@code (batch, tgtLen, srcLen)}, with copy
+     *     the generation logits {@code (batch, tgtLen)}, with coverage the coverage loss {@code (batch,
+     *     tgtLen)} (unmasked, unweighted); all in {@code sourceIds}' manager
      */
     public Seq2SeqOutput forwardTeacherForced(ParameterStore ps, NDArray sourceIds, NDArray sourceLengths,
             NDArray targetInput, boolean training) {
@@ -482,6 +616,9 @@ public final class Seq2SeqModel extends AbstractBlock {
             NDArray embedded = dropout(targetEmbedding.embed(ps, targetInput, training), training); // (batch, T, E)
             NDArray outputs;
             NDArray weights;
+            NDArray contexts = null; // (batch, T, M), with copy
+            NDArray hiddens = null; // (batch, T, HD), with copy
+            NDArray coverageLoss = null; // (batch, T), with coverage
             if (cells == null) {
                 // LUONG, fused: the decoder RNN over the whole target, attention for all positions at once
                 RecurrentOutput rnn = decoderRnn.forward(ps, embedded, null, encoded.initialState(), training);
@@ -490,30 +627,59 @@ public final class Seq2SeqModel extends AbstractBlock {
                         ps, h, encoded.keys(), encoded.memory(), encoded.sourceMask(), training);
                 outputs = combine(ps, a.context(), h, training); // (batch, T, HD)
                 weights = a.weights(); // (batch, T, srcLen)
+                contexts = a.context();
+                hiddens = h;
             } else {
                 DecoderCells decoder = decoderCells(ps, scope, training);
                 List<CellState> state = perLayer(encoded.initialState());
+                int top = decoder.layers() - 1;
                 NDArray feed = config.inputFeeding()
                         ? scope.zeros(new Shape(t.get(0), config.decoderHiddenSize()))
                         : null;
+                NDArray coverage = config.coverage() ? scope.zeros(encoded.sourceMask().getShape()) : null;
                 NDList outs = new NDList();
                 NDList atts = new NDList();
+                NDList ctxs = new NDList();
+                NDList tops = new NDList();
                 for (long i = 0; i < t.get(1); i++) {
                     NDArray e = embedded.get(new NDIndex(":, {}", i)); // (batch, E)
                     DecoderStep step = step(ps, decoder, e, state, feed,
-                            encoded.memory(), encoded.keys(), encoded.sourceMask(), training);
+                            encoded.memory(), encoded.keys(), encoded.sourceMask(), coverage, training);
                     state = step.state();
                     feed = config.inputFeeding() ? step.output() : null;
                     outs.add(step.output());
                     atts.add(step.attention());
+                    if (config.copy()) {
+                        ctxs.add(step.context());
+                        tops.add(state.get(top).h());
+                    }
+                    if (coverage != null) {
+                        coverage = coverage.add(step.attention()); // (batch, srcLen): what the next step reads
+                    }
                 }
                 outputs = stack(outs); // (batch, T, HD)
                 weights = stack(atts); // (batch, T, srcLen)
+                if (config.copy()) {
+                    contexts = stack(ctxs); // (batch, T, M)
+                    hiddens = stack(tops); // (batch, T, HD)
+                }
+                if (coverage != null) {
+                    coverageLoss = Coverage.stepLosses(weights); // (batch, T)
+                }
             }
             NDArray logits = project(ps, dropout(outputs, training), training); // (batch, T, V)
+            NDArray generation = config.copy()
+                    ? generationLogits(ps, contexts, hiddens, embedded, training) // (batch, T)
+                    : null;
             logits.attach(caller);
             weights.attach(caller);
-            return new Seq2SeqOutput(logits, weights);
+            if (generation != null) {
+                generation.attach(caller);
+            }
+            if (coverageLoss != null) {
+                coverageLoss.attach(caller);
+            }
+            return new Seq2SeqOutput(logits, weights, generation, coverageLoss);
         }
     }
 
@@ -534,14 +700,21 @@ public final class Seq2SeqModel extends AbstractBlock {
         return forwardTeacherForced(ps, inputs.get(0), inputs.get(1), inputs.get(2), training).toList();
     }
 
-    /** Inputs {@code [(batch, srcLen), (batch), (batch, tgtLen)]}. */
+    /** Inputs {@code [(batch, srcLen), (batch), (batch, tgtLen)]}; outputs as {@link Seq2SeqOutput#toList()}. */
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape src = inputs[0];
         Shape tgt = inputs[2];
-        return new Shape[] {
-            new Shape(tgt.get(0), tgt.get(1), config.targetVocabSize()), new Shape(tgt.get(0), tgt.get(1), src.get(1))
-        };
+        List<Shape> shapes = new ArrayList<>(List.of(
+                new Shape(tgt.get(0), tgt.get(1), config.targetVocabSize()),
+                new Shape(tgt.get(0), tgt.get(1), src.get(1))));
+        if (config.copy()) {
+            shapes.add(new Shape(tgt.get(0), tgt.get(1)));
+        }
+        if (config.coverage()) {
+            shapes.add(new Shape(tgt.get(0), tgt.get(1)));
+        }
+        return shapes.toArray(new Shape[0]);
     }
 
     @Override
@@ -559,7 +732,7 @@ public final class Seq2SeqModel extends AbstractBlock {
         sourceEmbedding.initialize(manager, dataType, src);
         targetEmbedding.initialize(manager, dataType, tgt);
         encoder.initialize(manager, dataType, new Shape(batch, src.get(1), config.embeddingSize()));
-        Shape bridgeIn = new Shape(config.decoderLayers(), batch, m);
+        Shape bridgeIn = new Shape(config.decoderLayers(), batch, config.encoderStateSize());
         if (bridgeH != null) {
             bridgeH.initialize(manager, dataType, bridgeIn);
         }
@@ -568,6 +741,11 @@ public final class Seq2SeqModel extends AbstractBlock {
         }
         Shape memory = new Shape(batch, src.get(1), m);
         attention.initialize(manager, dataType, new Shape(batch, 1, hd), memory, memory);
+        if (utteranceEncoder != null) {
+            int words = config.encoderStateSize();
+            utterancePooling.initialize(manager, dataType, new Shape(batch, src.get(1), words));
+            utteranceEncoder.initialize(manager, dataType, new Shape(batch, 1, words));
+        }
         if (cells != null) {
             for (int l = 0; l < cells.length; l++) {
                 cells[l].initialize(manager, dataType, new Shape(batch, l == 0 ? config.decoderInputSize() : hd));

@@ -59,6 +59,58 @@ class HandBuiltBeamTest {
         });
     }
 
+    /**
+     * A confident model: P(a) = .9, P(eos) = .06, P(b) = .04; after a: c .9, eos .05, b .05; after b:
+     * eos .5, a .5; after a c, a b, b a: eos. Greedy: [a c], P = .81.
+     */
+    static FakeModels.TableModel prematureStop() {
+        return new FakeModels.TableModel(g -> {
+            if (g.length == 0) {
+                return p(A, .9, EOS, .06, B, .04);
+            }
+            if (g.length == 1 && g[0] == A) {
+                return p(C, .9, EOS, .05, B, .05);
+            }
+            if (g.length == 1 && g[0] == B) {
+                return p(EOS, .5, A, .5);
+            }
+            return p(EOS, 1.0);
+        });
+    }
+
+    @Test
+    void earlyStopEndsOnPoorHypothesesThatEndedFirst() {
+        // Step 1: a .9 (live), eos .06 (rank 1: [] ends), b .04 (live). Step 2: a-c .81 (live),
+        // a-eos .045 (rank 1: [a] ends), a-b .045, b-eos .02, b-a .02: two ended, done; [a c] is lost.
+        List<Hypothesis> n = BeamSearch.builder().optBeamSize(2).build().decode(prematureStop(), ONE_SOURCE).get(0);
+        assertArrayEquals(new int[0], n.get(0).tokens());
+        assertEquals(sum(.06), n.get(0).score(), 0.0);
+        assertArrayEquals(new int[] {A}, n.get(1).tokens());
+    }
+
+    @Test
+    void withoutEarlyStopALiveBeamThatCanWinGoesOn() {
+        // After step 2 the 2nd best ended score is ln .045 and the live [a c] holds ln .81 > it: go on.
+        // Step 3: a-c-eos .81 (rank 0) and a-b-eos .045 (rank 1) end; no live beam is left.
+        FakeModels.TableModel model = prematureStop();
+        List<Hypothesis> n = BeamSearch.builder().optBeamSize(2).optEarlyStop(false).build()
+                .decode(model, ONE_SOURCE).get(0);
+        assertEquals(2, n.size());
+        assertArrayEquals(new int[] {A, C}, n.get(0).tokens());
+        assertEquals(sum(.9, .9, 1.0), n.get(0).logProb(), 0.0);
+        assertArrayEquals(new int[0], n.get(1).tokens());
+        assertEquals(0, model.ledger.open);
+        // with a length penalty the bound divides by lp(maxLength + 1) and the search still finds it
+        List<Hypothesis> penalised = BeamSearch.builder().optBeamSize(2).optEarlyStop(false).optLengthPenalty(1.0)
+                .optMaxLength(4).build().decode(prematureStop(), ONE_SOURCE).get(0);
+        assertArrayEquals(new int[] {A, C}, penalised.get(0).tokens());
+        // the beams of greedyTrap cannot beat what ended: the result is the early-stop one
+        List<Hypothesis> trap = BeamSearch.builder().optBeamSize(2).optEarlyStop(false).build()
+                .decode(greedyTrap(), ONE_SOURCE).get(0);
+        assertArrayEquals(new int[] {B}, trap.get(0).tokens());
+        assertArrayEquals(new int[] {A}, trap.get(1).tokens());
+    }
+
     @Test
     void greedyFallsIntoTheTrap() {
         FakeModels.TableModel model = greedyTrap();
