@@ -4,6 +4,8 @@ import dev.seqtoolkit.core.io.BundleException;
 import dev.seqtoolkit.core.io.ModelBundle;
 import dev.seqtoolkit.core.metrics.Rouge;
 import dev.seqtoolkit.core.text.CoreNlpTokenizer;
+import dev.seqtoolkit.summarize.abstractive.AbstractiveConfig;
+import dev.seqtoolkit.summarize.abstractive.AbstractiveSummarizer;
 import dev.seqtoolkit.summarize.extractive.ExtractiveSummarizer;
 
 import java.io.IOException;
@@ -50,15 +52,15 @@ public final class Summarizer implements AutoCloseable {
     /**
      * Trains the model the config describes on {@code train}, picking the best epoch on {@code dev}
      * (early stopping as the mode's config says).
-     *
-     * @throws UnsupportedOperationException for ABSTRACTIVE in this build
      */
     public static Summarizer train(SummarizerConfig config, List<SummaryExample> train, List<SummaryExample> dev,
             TrainingOptions options) throws IOException {
         Objects.requireNonNull(config, "config");
         return new Summarizer(switch (config.mode()) {
             case EXTRACTIVE -> new ExtractiveModel(ExtractiveSummarizer.train(config.extractive(), train, dev, options));
-            case ABSTRACTIVE -> throw abstractiveUnavailable();
+            case ABSTRACTIVE -> new AbstractiveModel(AbstractiveSummarizer.train(
+                    AbstractiveConfig.fromJsonTree(config.abstractive(), "summarizer config \"abstractive\""),
+                    train, dev, options.runDirectory(), options.progressBar()));
         });
     }
 
@@ -73,17 +75,12 @@ public final class Summarizer implements AutoCloseable {
         if (ExtractiveSummarizer.TASK.equals(task)) {
             return new Summarizer(new ExtractiveModel(ExtractiveSummarizer.load(directory)));
         }
-        if (task.contains("abstractive")) {
-            throw abstractiveUnavailable();
+        if (AbstractiveSummarizer.TASK.equals(task)) {
+            return new Summarizer(new AbstractiveModel(AbstractiveSummarizer.load(directory)));
         }
         throw new BundleException(bundle.directory().resolve(ModelBundle.CONFIG) + ": not a summarization model (task is '"
-                + task + "'; this build reads '" + ExtractiveSummarizer.TASK + "')");
-    }
-
-    private static UnsupportedOperationException abstractiveUnavailable() {
-        return new UnsupportedOperationException("abstractive summarization is not available in this build: the "
-                + "pointer-generator (dev.seqtoolkit.summarize.abstractive) is not wired into Summarizer; "
-                + "use mode EXTRACTIVE");
+                + task + "'; this build reads '" + ExtractiveSummarizer.TASK + "' and '"
+                + AbstractiveSummarizer.TASK + "')");
     }
 
     /** The config of this summarizer. */

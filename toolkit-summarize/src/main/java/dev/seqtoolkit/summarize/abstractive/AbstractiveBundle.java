@@ -25,7 +25,7 @@ import java.util.Locale;
  * vocabulary hash, engine, toolkit version, training counts).
  */
 final class AbstractiveBundle {
-    static final String TASK = "abstractive-summarization";
+    static final String TASK = AbstractiveSummarizer.TASK;
     static final String WORDS = "words";
 
     private AbstractiveBundle() {}

@@ -38,6 +38,8 @@ import java.util.Optional;
  * summarizes to an empty string without running the model.
  */
 public final class AbstractiveSummarizer implements AutoCloseable {
+    /** The task name in the bundle's config. */
+    public static final String TASK = "abstractive-summarization";
 
     private final AbstractiveConfig config;
     private final AbstractiveText text;
