@@ -20,10 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A classifier exported for ONNX Runtime: a directory usable on its own, from Java ({@link
@@ -82,46 +78,14 @@ final class ClassifierOnnx {
                 .putMetadata(VOCABULARY_SHA_KEY, vocabulary.sha256())
                 .putMetadata(PROVENANCE_KEY, new String(provenance.toJson(), StandardCharsets.UTF_8))
                 .build();
-        Path target = directory.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        if (parent == null) {
-            throw new IOException("Cannot export to the file system root: " + directory);
-        }
-        Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
-        Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
-        try {
-            Files.createDirectory(tmp);
+        AtomicFiles.writeDirectory(directory, ClassifierOnnx::isExport, "an ONNX classifier export", tmp -> {
             exporter.save(tmp.resolve(MODEL_FILE));
             AtomicFiles.writeJson(tmp.resolve(CONFIG_FILE), file);
             vocabulary.save(tmp.resolve(WORDS_FILE));
             AtomicFiles.write(tmp.resolve(PROVENANCE_FILE), provenance.toJson());
-            boolean replacing = Files.exists(target);
-            if (replacing) {
-                if (!isExport(target)) {
-                    throw new IOException(target + " exists and is not an ONNX classifier export; not replacing it");
-                }
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            if (replacing) {
-                deleteTree(old);
-            }
-        } finally {
-            deleteTree(tmp);
-        }
+        });
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     /**
      * Loads an export.

@@ -5,6 +5,7 @@ import dev.seqtoolkit.core.decode.DecodeStrategy;
 import dev.seqtoolkit.core.decode.GreedySearch;
 import dev.seqtoolkit.core.decode.Hypothesis;
 import dev.seqtoolkit.core.decode.StepModel;
+import dev.seqtoolkit.core.decode.StepModelPool;
 import dev.seqtoolkit.core.metrics.Bleu;
 import dev.seqtoolkit.core.metrics.BleuScore;
 import dev.seqtoolkit.core.metrics.ChrF;
@@ -463,7 +464,8 @@ public final class Translator implements AutoCloseable {
                         + (model != null && factory != null ? " (both models given)" : "")
                         + (model == null && factory == null ? " (model missing)" : ""));
             }
-            StepModelPool pool = model != null ? new StepModelPool(model) : new StepModelPool(factory, maxModels);
+            StepModelPool pool = model != null ? new StepModelPool(model, "translator")
+                    : new StepModelPool(factory, maxModels, "translator");
             try {
                 return new Translator(pipeline, pool, config, saver, onnxExporter, true, resource, report);
             } catch (RuntimeException e) {

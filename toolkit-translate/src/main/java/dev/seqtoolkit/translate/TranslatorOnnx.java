@@ -21,11 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A translator exported for ONNX Runtime: a directory that is usable on its own, from Java
@@ -88,13 +84,7 @@ final class TranslatorOnnx {
                 .addExtra("targetVocabularySha256", p.targetVocabulary().sha256())
                 .addExtra("export", "onnx")
                 .build();
-        Path target = directory.toAbsolutePath();
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
-        Path old = parent.resolve("." + target.getFileName() + ".old-" + UUID.randomUUID());
-        try {
-            Files.createDirectory(tmp);
+        AtomicFiles.writeDirectory(directory, TranslatorOnnx::isExport, "an ONNX translator export", tmp -> {
             Seq2SeqExporter.of(model)
                     .putMetadata(SOURCE_SHA_KEY, p.sourceVocabulary().sha256())
                     .putMetadata(TARGET_SHA_KEY, p.targetVocabulary().sha256())
@@ -108,32 +98,9 @@ final class TranslatorOnnx {
                 p.targetBpe().save(tmp.resolve(BPE_TARGET));
             }
             AtomicFiles.write(tmp.resolve(PROVENANCE), provenance.toJson());
-            boolean replacing = Files.exists(target);
-            if (replacing) {
-                if (!isExport(target)) {
-                    throw new IOException(target + " exists and is not an ONNX translator export; not replacing it");
-                }
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            if (replacing) {
-                deleteTree(old);
-            }
-        } finally {
-            deleteTree(tmp);
-        }
+        });
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     /**
      * Loads an export.

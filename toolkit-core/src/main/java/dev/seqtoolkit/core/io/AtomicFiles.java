@@ -100,6 +100,63 @@ public final class AtomicFiles {
         }
     }
 
+    /** Fills a new directory. */
+    public interface DirectoryWriter {
+        void write(Path directory) throws IOException;
+    }
+
+    /**
+     * Replaces the directory {@code target} with one that {@code writer} fills: the writer works in a
+     * temporary sibling, which is renamed into place only when it is complete; an existing {@code
+     * target} is replaced only if {@code mayReplace} accepts it (so a user's unrelated directory is
+     * never deleted), else this fails naming it as {@code what}. If the writer throws, the target is
+     * untouched and the temporary directory is deleted.
+     *
+     * @param what what the directory holds, for the refusal (e.g. "an ONNX translator export")
+     */
+    public static void writeDirectory(Path target, java.util.function.Predicate<Path> mayReplace, String what,
+            DirectoryWriter writer) throws IOException {
+        Path absolute = target.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        if (parent == null) {
+            throw new IOException("Cannot write " + target + ": it has no parent directory");
+        }
+        Files.createDirectories(parent);
+        String id = java.util.UUID.randomUUID().toString();
+        Path tmp = parent.resolve("." + absolute.getFileName() + ".tmp-" + id);
+        Path old = parent.resolve("." + absolute.getFileName() + ".old-" + id);
+        try {
+            Files.createDirectory(tmp);
+            writer.write(tmp);
+            boolean replacing = Files.exists(absolute);
+            if (replacing) {
+                if (!mayReplace.test(absolute)) {
+                    throw new IOException(target + " exists and is not " + what + "; not replacing it");
+                }
+                Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(parent);
+            if (replacing) {
+                deleteTree(old);
+            }
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** Deletes a directory and everything under it; nothing if it does not exist. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** Renames {@code source} to {@code target} atomically, replacing a regular file. */
     static void moveAtomically(Path source, Path target) throws IOException {
         try {

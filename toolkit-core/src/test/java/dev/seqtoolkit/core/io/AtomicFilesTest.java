@@ -55,4 +55,33 @@ class AtomicFilesTest {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left behind");
         }
     }
+
+    @Test
+    void writeDirectoryReplacesOnlyWhatThePredicateAcceptsAndLeavesNoTemporaries(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("export");
+        AtomicFiles.writeDirectory(target, p -> true, "an export", d -> Files.writeString(d.resolve("a.txt"), "one"));
+        assertEquals("one", Files.readString(target.resolve("a.txt")));
+        AtomicFiles.writeDirectory(target, p -> Files.exists(p.resolve("a.txt")), "an export",
+                d -> Files.writeString(d.resolve("b.txt"), "two"));
+        assertFalse(Files.exists(target.resolve("a.txt")), "the old directory is replaced, not merged");
+        assertEquals("two", Files.readString(target.resolve("b.txt")));
+
+        Path foreign = dir.resolve("photos");
+        Files.createDirectories(foreign);
+        Files.writeString(foreign.resolve("cat.jpg"), "precious");
+        IOException refused = assertThrows(IOException.class, () -> AtomicFiles.writeDirectory(foreign,
+                p -> Files.exists(p.resolve("b.txt")), "an export", d -> Files.writeString(d.resolve("x"), "x")));
+        assertTrue(refused.getMessage().contains("is not an export; not replacing it"), refused.getMessage());
+        assertEquals("precious", Files.readString(foreign.resolve("cat.jpg")));
+
+        assertThrows(IOException.class, () -> AtomicFiles.writeDirectory(target, p -> true, "an export", d -> {
+            Files.writeString(d.resolve("half.txt"), "half");
+            throw new IOException("disk full");
+        }));
+        assertEquals("two", Files.readString(target.resolve("b.txt")), "a failed write leaves the target as it was");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(java.util.Set.of("export", "photos"),
+                    left.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
 }

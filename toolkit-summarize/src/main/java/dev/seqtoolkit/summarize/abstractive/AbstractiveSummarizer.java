@@ -3,6 +3,7 @@ package dev.seqtoolkit.summarize.abstractive;
 import ai.djl.ndarray.NDManager;
 import dev.seqtoolkit.core.decode.DecodeStrategy;
 import dev.seqtoolkit.core.decode.Hypothesis;
+import dev.seqtoolkit.core.decode.StepModelPool;
 import dev.seqtoolkit.core.seq2seq.DjlStepModel;
 import dev.seqtoolkit.core.seq2seq.Seq2SeqModel;
 import dev.seqtoolkit.core.text.Vocabulary;
@@ -45,7 +46,7 @@ public final class AbstractiveSummarizer implements AutoCloseable {
     private final AbstractiveText text;
     private final Seq2SeqModel model;
     private final NDManager manager;
-    private final StepModels models;
+    private final StepModelPool models;
     private final TrainingReport report;
 
     /**
@@ -70,8 +71,8 @@ public final class AbstractiveSummarizer implements AutoCloseable {
         this.model = model;
         this.manager = manager;
         this.report = report;
-        this.models = new StepModels(() -> DjlStepModel.of(model, manager),
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.models = new StepModelPool(() -> DjlStepModel.of(model, manager),
+                Math.max(1, Runtime.getRuntime().availableProcessors()), "summarizer");
     }
 
     /**

@@ -1,6 +1,4 @@
-package dev.seqtoolkit.summarize.abstractive;
-
-import dev.seqtoolkit.core.decode.StepModel;
+package dev.seqtoolkit.core.decode;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,27 +8,49 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Lends step models to one caller at a time (a DJL step model is not thread-safe): a caller that
- * finds none idle gets a new one over the same weights, up to {@code maxModels}, else waits. Closing
- * closes every model made.
+ * Lends step models to one caller at a time, since a step model (the DJL one included) is not
+ * thread-safe. With a factory, a caller that finds no idle model gets a new one, up to
+ * {@code maxModels}; otherwise it waits for one to come back. With a single given model every call
+ * waits its turn. Every model made is closed with the pool. This is how a task API over a step
+ * model (a translator, a summarizer) is safe to call from many threads.
  */
-final class StepModels implements AutoCloseable {
+public final class StepModelPool implements AutoCloseable {
     private final Supplier<? extends StepModel> factory;
     private final int maxModels;
     private final Deque<StepModel> idle = new ArrayDeque<>();
     private final List<StepModel> all = new ArrayList<>();
+    private final String owner;
     private boolean closed;
 
-    StepModels(Supplier<? extends StepModel> factory, int maxModels) {
+    /**
+     * A pool of exactly one model.
+     *
+     * @param owner what the pool serves, for the message after closing (e.g. "translator")
+     */
+    public StepModelPool(StepModel model, String owner) {
+        this.owner = owner;
+        this.factory = null;
+        this.maxModels = 1;
+        all.add(model);
+        idle.push(model);
+    }
+
+    /**
+     * A pool that makes up to {@code maxModels} models on demand.
+     *
+     * @param owner what the pool serves, for the message after closing (e.g. "summarizer")
+     */
+    public StepModelPool(Supplier<? extends StepModel> factory, int maxModels, String owner) {
+        this.owner = owner;
         if (maxModels < 1) {
-            throw new IllegalArgumentException("at least one step model is needed, got " + maxModels);
+            throw new IllegalArgumentException("a step model pool needs at least one model, got " + maxModels);
         }
         this.factory = factory;
         this.maxModels = maxModels;
     }
 
-    /** Runs {@code use} with a model no other thread uses meanwhile. */
-    <T> T with(Function<StepModel, T> use) {
+    /** Runs {@code use} with a model that no other thread uses meanwhile. */
+    public <T> T with(Function<StepModel, T> use) {
         StepModel model = borrow();
         try {
             return use.apply(model);
@@ -60,7 +80,7 @@ final class StepModels implements AutoCloseable {
 
     private void check() {
         if (closed) {
-            throw new IllegalStateException("the summarizer is closed");
+            throw new IllegalStateException("the " + owner + " is closed");
         }
     }
 
@@ -70,7 +90,7 @@ final class StepModels implements AutoCloseable {
     }
 
     /** @return how many models were made so far */
-    synchronized int size() {
+    public synchronized int size() {
         return all.size();
     }
 
