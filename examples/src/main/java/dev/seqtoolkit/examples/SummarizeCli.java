@@ -308,6 +308,10 @@ public final class SummarizeCli {
         Integer words;
         @Option(names = "--lead", defaultValue = "3", description = "Score Lead-n beside the model on the same examples; 0 skips it (default: ${DEFAULT-VALUE}).")
         int lead;
+        @Option(names = "--min-tokens", description = "Abstractive models: generate at least this many tokens (overrides the config's decoding minLength).")
+        Integer minTokens;
+        @Option(names = "--skip", defaultValue = "0", description = "Leave out the first N examples of the split (e.g. the ones a decoding setting was chosen on).")
+        int skip;
         @Option(names = "--result", description = "Write the result record (JSON) to this file.")
         Path result;
         @Option(names = "--note", description = "Free text stored in the result record.")
@@ -328,16 +332,21 @@ public final class SummarizeCli {
             SummaryLength length = sentences != null ? SummaryLength.sentences(sentences)
                     : words != null ? SummaryLength.words(words) : SummaryLength.defaults();
             DatasetOptions.Loaded loaded = data.load();
+            if (skip < 0 || skip >= loaded.examples().size()) {
+                throw new IllegalArgumentException("--skip must be in [0, " + loaded.examples().size() + "), got " + skip);
+            }
+            List<SummaryExample> examples = loaded.examples().subList(skip, loaded.examples().size());
             List<String> documents = new ArrayList<>();
             List<String> references = new ArrayList<>();
-            for (SummaryExample e : loaded.examples()) {
+            for (SummaryExample e : examples) {
                 documents.add(e.document());
                 references.add(e.summary());
             }
             ObjectNode node = record(spec);
             try (Summarizer summarizer = Summarizer.load(model)) {
                 long start = System.nanoTime();
-                List<Summary> summaries = summarizer.summarize(documents, length);
+                List<Summary> summaries = minTokens == null ? summarizer.summarize(documents, length)
+                        : withMinimum(summarizer, documents, length, minTokens);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 List<String> candidates = new ArrayList<>();
                 int truncated = 0;
@@ -353,7 +362,14 @@ public final class SummarizeCli {
                 node.put("model", model.toString());
                 node.put("mode", summarizer.config().mode().name());
                 DatasetOptions.describe(node, loaded, data.limit);
+                if (skip > 0) {
+                    node.put("skipped_first", skip);
+                    node.put("examples", documents.size());
+                }
                 node.put("length", length.toString());
+                if (minTokens != null) {
+                    node.put("min_tokens", minTokens);
+                }
                 node.setAll(ev.toJson());
                 node.put("documents_per_s", documents.size() / seconds);
                 node.put("truncated_documents", truncated);
@@ -376,6 +392,22 @@ public final class SummarizeCli {
             }
             return node;
         }
+    }
+
+    /** Abstractive summaries with a minimum length in tokens (and the length's maximum, if in words). */
+    static List<Summary> withMinimum(Summarizer summarizer, List<String> documents, SummaryLength length, int minTokens) {
+        var abstractive = summarizer.abstractive().orElseThrow(() -> new IllegalArgumentException(
+                "--min-tokens applies to abstractive models; this one is " + summarizer.config().mode()));
+        var options = abstractive.config().decoding();
+        int max = length.kind() == SummaryLength.Kind.WORDS ? length.value() : options.maxLength();
+        if (minTokens < 0 || minTokens > max) {
+            throw new IllegalArgumentException("--min-tokens must be in [0, " + max + "], got " + minTokens);
+        }
+        List<Summary> out = new ArrayList<>();
+        for (String text : abstractive.summarize(documents, options.withLengths(minTokens, max))) {
+            out.add(new Summary(text.isBlank() ? List.of() : List.of(text.strip()), 0, 0));
+        }
+        return out;
     }
 
     /** Summarizes documents given as arguments, or one document read from a file or standard input. */

@@ -93,6 +93,11 @@ public final class Summarizer implements AutoCloseable {
         return model instanceof ExtractiveModel e ? Optional.of(e.model()) : Optional.empty();
     }
 
+    /** The abstractive model behind this summarizer, if it is one (for decoding options beyond a length). */
+    public Optional<AbstractiveSummarizer> abstractive() {
+        return model instanceof AbstractiveModel a ? Optional.of(a.model()) : Optional.empty();
+    }
+
     /** Summarizes one document at the model's default length. */
     public Summary summarize(String document) {
         return summarize(document, SummaryLength.defaults());
