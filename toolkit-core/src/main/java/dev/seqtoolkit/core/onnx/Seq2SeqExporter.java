@@ -465,17 +465,23 @@ public final class Seq2SeqExporter {
                 String pq3 = unsqueeze(g, pq, 1, "query_projected_3d"); // (rows, 1, A)
                 String energy = g.node("Tanh").inputs(g.node("Add").inputs(pq3, KEYS).outputs("energy_raw")
                         .addSingle()).outputs("energy").addSingle(); // (rows, src_len, A)
-                String v = g.addInitializer("attention_energy_weight", floats(a.energyWeight().getArray()), hidden, 1);
-                String s3 = g.node("MatMul").inputs(energy, v).outputs("scores_3d").addSingle(); // (rows, src_len, 1)
-                scores = squeeze(g, s3, 2, "scores");
+                // v . energy as a broadcast product and a sum over A: a (rows*src_len, A) x (A, 1) product
+                // is a matrix-vector product that ONNX Runtime runs far below its GEMM rate
+                String v = g.addInitializer("attention_energy_weight", floats(a.energyWeight().getArray()), hidden);
+                String weighted = g.node("Mul").inputs(energy, v).outputs("energy_weighted").addSingle();
+                scores = g.node("ReduceSum").inputs(weighted, ints(g, "scores_axes", 2)).attr("keepdims", 0L)
+                        .outputs("scores").addSingle(); // (rows, src_len)
                 break;
             }
             case DOT:
             case GENERAL: {
                 String keys = config.attention() == Seq2SeqConfig.AttentionType.DOT ? MEMORY : KEYS;
-                String q3 = unsqueeze(g, query, 2, "query_column"); // (rows, HD, 1)
-                String s3 = g.node("MatMul").inputs(keys, q3).outputs("scores_3d").addSingle(); // (rows, src_len, 1)
-                scores = squeeze(g, s3, 2, "scores");
+                // keys . query per position as a broadcast product and a sum (a batched product with
+                // one column per row runs far below ONNX Runtime's GEMM rate)
+                String q3 = unsqueeze(g, query, 1, "query_row"); // (rows, 1, HD)
+                String products = g.node("Mul").inputs(keys, q3).outputs("key_query_products").addSingle();
+                scores = g.node("ReduceSum").inputs(products, ints(g, "scores_axes", 2)).attr("keepdims", 0L)
+                        .outputs("scores").addSingle(); // (rows, src_len)
                 break;
             }
             default:
@@ -489,9 +495,11 @@ public final class Seq2SeqExporter {
         String filled = g.node("Add").inputs(scores, fill).outputs("scores_masked").addSingle();
         String soft = g.node("Softmax").inputs(filled).attr("axis", -1L).outputs("weights_raw").addSingle();
         String weights = g.node("Mul").inputs(soft, SOURCE_MASK).outputs("attention_weights").addSingle();
-        String w3 = unsqueeze(g, weights, 1, "attention_weights_3d"); // (rows, 1, src_len)
-        String c3 = g.node("MatMul").inputs(w3, MEMORY).outputs("context_3d").addSingle(); // (rows, 1, M)
-        return new String[] {squeeze(g, c3, 1, "context"), weights};
+        String w3 = unsqueeze(g, weights, 2, "attention_weights_3d"); // (rows, src_len, 1)
+        String weightedMemory = g.node("Mul").inputs(w3, MEMORY).outputs("weighted_memory").addSingle();
+        String context = g.node("ReduceSum").inputs(weightedMemory, ints(g, "context_axes", 1)).attr("keepdims", 0L)
+                .outputs("context").addSingle(); // (rows, M)
+        return new String[] {context, weights};
     }
 
     // -------------------------------------------------------------------------------- helpers
