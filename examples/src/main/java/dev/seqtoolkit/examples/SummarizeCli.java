@@ -326,11 +326,7 @@ public final class SummarizeCli {
         }
 
         ObjectNode run(PrintStream stdout) throws IOException {
-            if (sentences != null && words != null) {
-                throw new IllegalArgumentException("give --sentences or --words, not both");
-            }
-            SummaryLength length = sentences != null ? SummaryLength.sentences(sentences)
-                    : words != null ? SummaryLength.words(words) : SummaryLength.defaults();
+            SummaryLength length = length(sentences, words);
             DatasetOptions.Loaded loaded = data.load();
             if (skip < 0 || skip >= loaded.examples().size()) {
                 throw new IllegalArgumentException("--skip must be in [0, " + loaded.examples().size() + "), got " + skip);
@@ -394,6 +390,15 @@ public final class SummarizeCli {
         }
     }
 
+    /** The summary length that {@code --sentences} or {@code --words} asks for (at most one of them). */
+    static SummaryLength length(Integer sentences, Integer words) {
+        if (sentences != null && words != null) {
+            throw new IllegalArgumentException("give --sentences or --words, not both");
+        }
+        return sentences != null ? SummaryLength.sentences(sentences)
+                : words != null ? SummaryLength.words(words) : SummaryLength.defaults();
+    }
+
     /** Abstractive summaries with a minimum length in tokens (and the length's maximum, if in words). */
     static List<Summary> withMinimum(Summarizer summarizer, List<String> documents, SummaryLength length, int minTokens) {
         var abstractive = summarizer.abstractive().orElseThrow(() -> new IllegalArgumentException(
@@ -427,11 +432,7 @@ public final class SummarizeCli {
 
         @Override
         public Integer call() throws Exception {
-            if (sentences != null && words != null) {
-                throw new IllegalArgumentException("give --sentences or --words, not both");
-            }
-            SummaryLength length = sentences != null ? SummaryLength.sentences(sentences)
-                    : words != null ? SummaryLength.words(words) : SummaryLength.defaults();
+            SummaryLength length = length(sentences, words);
             List<String> docs = new ArrayList<>(documents);
             if (input != null) {
                 docs.add(TextFiles.readString(input));
