@@ -64,6 +64,7 @@ public final class Seq2SeqBenchmark implements Callable<Integer> {
     @Option(names = "--beam", defaultValue = "5", description = "Beam size of the beam-search figures; 0 skips them (default: ${DEFAULT-VALUE}).") int beam;
     @Option(names = "--onnx", description = "Also export each model to ONNX and decode it in ONNX Runtime (one more JSON line per case).") boolean onnx;
     @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).") int ortThreads;
+    @Option(names = "--ort-profile", description = "With --onnx: write ONNX Runtime's per-operator trace (JSON) to files starting with this prefix.") Path ortProfile;
 
     @Override
     public Integer call() throws IOException {
@@ -153,7 +154,11 @@ public final class Seq2SeqBenchmark implements Callable<Integer> {
             ObjectNode line = new ObjectMapper().createObjectNode();
             line.put("case", djlLine.get("case").asText());
             line.put("engine", "toolkit-onnxruntime");
-            try (OrtStepModel ort = OrtStepModel.load(dir, OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
+            OnnxModel.Options options = OnnxModel.Options.defaults().withIntraOpThreads(ortThreads);
+            if (ortProfile != null) {
+                options = options.withProfiling(Path.of(ortProfile + "-" + djlLine.get("case").asText()));
+            }
+            try (OrtStepModel ort = OrtStepModel.load(dir, options)) {
                 line.put("load_seconds", Math.round((System.nanoTime() - l0) / 1e6) / 1e3);
                 decodeFigures(ort, line, random);
                 line.put("sessions_rss_mib", Math.round((residentKiB("VmRSS") - rssBefore) / 1024.0));

@@ -12,6 +12,8 @@ import dev.seqtoolkit.core.nn.CellType;
 import dev.seqtoolkit.core.seq2seq.Seq2SeqConfig;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -21,20 +23,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link StepModel} over the two graphs {@link Seq2SeqExporter} writes, run in ONNX Runtime, so
  * {@link dev.seqtoolkit.core.decode.GreedySearch} and {@link dev.seqtoolkit.core.decode.BeamSearch}
  * run unchanged on it.
  *
- * <p>States hold host {@code float[]} arrays: memory {@code (rows, srcLen, M)}, mask
- * {@code (rows, srcLen)}, keys {@code (rows, srcLen, K)} (ADDITIVE, GENERAL), recurrent state
- * {@code (L, rows, HD)} and input feed {@code (rows, HD)}. They are never modified after creation,
- * so successive states share the source arrays and {@link DecoderState#reorder} gathers rows in
- * Java (sharing everything for the identity order).
+ * <p>States hold ONNX Runtime tensors, never written after creation: the encoder's outputs are
+ * fed to every decoder step as they are, and each step's recurrent outputs become the next step's
+ * inputs, so a step copies nothing but its log-probabilities and attention out to the Java heap.
+ * {@link DecoderState#reorder} copies rows only when the rows change, and keeps the source tensors
+ * whenever every row still comes from the same sentence (a beam search between finished
+ * sentences). Each state holds native memory until it is closed, as the {@link DecoderState}
+ * contract asks.
  *
  * <p><b>Threads.</b> Safe for concurrent use: the sessions are ({@link OnnxModel}), and each
- * decode owns its immutable states. {@link #close()} closes the sessions; do it after the last
+ * decode owns its states. {@link #close()} closes the sessions; do it after the last
  * call.
  */
 public final class OrtStepModel implements StepModel {
@@ -207,23 +212,35 @@ public final class OrtStepModel implements StepModel {
         }
         OrtEnvironment env = encoder.environment();
         Map<String, OnnxTensor> inputs = new HashMap<>();
+        OrtSession.Result r = null;
         try {
             inputs.put(Seq2SeqExporter.SOURCE_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {n, srcLen}));
             inputs.put(Seq2SeqExporter.SOURCE_LENGTHS, OnnxTensor.createTensor(env, LongBuffer.wrap(lengths), new long[] {n}));
-            try (OrtSession.Result r = encoder.run(inputs)) {
-                int hdStates = config.decoderLayers() * n * config.decoderHiddenSize();
-                Source source = new Source(n, srcLen,
-                        read(r, Seq2SeqExporter.MEMORY, n * srcLen * config.memorySize()),
-                        read(r, Seq2SeqExporter.SOURCE_MASK, n * srcLen),
-                        keys ? read(r, Seq2SeqExporter.KEYS, n * srcLen * keySize) : null);
-                return new State(source, read(r, Seq2SeqExporter.H0, hdStates),
-                        lstm ? read(r, Seq2SeqExporter.C0, hdStates) : null,
-                        config.inputFeeding() ? new float[n * config.decoderHiddenSize()] : null);
+            r = encoder.run(inputs);
+            int hdStates = config.decoderLayers() * n * config.decoderHiddenSize();
+            // the encoder's outputs become the decoder's inputs as they are: no copies
+            Shared source = new Shared(
+                    output(r, Seq2SeqExporter.MEMORY, n * srcLen * config.memorySize()),
+                    output(r, Seq2SeqExporter.SOURCE_MASK, n * srcLen),
+                    keys ? output(r, Seq2SeqExporter.KEYS, n * srcLen * keySize) : null);
+            Shared recurrent = new Shared(
+                    output(r, Seq2SeqExporter.H0, hdStates),
+                    lstm ? output(r, Seq2SeqExporter.C0, hdStates) : null,
+                    config.inputFeeding() ? tensor(env, new float[n * config.decoderHiddenSize()],
+                            new long[] {n, config.decoderHiddenSize()}) : null);
+            r = null; // its tensors now belong to the state
+            int[] origin = new int[n];
+            for (int i = 0; i < n; i++) {
+                origin[i] = i;
             }
+            return new State(n, srcLen, origin, source, recurrent);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the encoder " + encoder.file() + ": "
                     + e.getMessage(), e);
         } finally {
+            if (r != null) {
+                r.close();
+            }
             inputs.values().forEach(OnnxTensor::close);
         }
     }
@@ -231,7 +248,7 @@ public final class OrtStepModel implements StepModel {
     @Override
     public StepOutput step(DecoderState decoderState, int[] previousTokens) {
         State state = own(decoderState);
-        int rows = state.source.rows;
+        int rows = state.rows;
         if (previousTokens.length != rows) {
             throw new IllegalArgumentException(
                     "previousTokens has " + previousTokens.length + " entries for a state of " + rows + " rows");
@@ -242,42 +259,47 @@ public final class OrtStepModel implements StepModel {
             tokens[i] = previousTokens[i];
         }
         int hd = config.decoderHiddenSize();
-        int srcLen = state.source.srcLen;
-        long[] stateShape = {config.decoderLayers(), rows, hd};
+        int srcLen = state.srcLen;
         OrtEnvironment env = decoder.environment();
         Map<String, OnnxTensor> inputs = new HashMap<>();
+        OnnxTensor tokenTensor = null;
+        OrtSession.Result r = null;
         try {
-            inputs.put(Seq2SeqExporter.PREVIOUS_TOKENS, OnnxTensor.createTensor(env, LongBuffer.wrap(tokens), new long[] {rows}));
-            inputs.put(Seq2SeqExporter.H, OnnxTensor.createTensor(env, FloatBuffer.wrap(state.h), stateShape));
+            tokenTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(tokens), new long[] {rows});
+            inputs.put(Seq2SeqExporter.PREVIOUS_TOKENS, tokenTensor);
+            inputs.put(Seq2SeqExporter.H, state.recurrent.get(0));
             if (lstm) {
-                inputs.put(Seq2SeqExporter.C, OnnxTensor.createTensor(env, FloatBuffer.wrap(state.c), stateShape));
-            }
-            inputs.put(Seq2SeqExporter.MEMORY, OnnxTensor.createTensor(env, FloatBuffer.wrap(state.source.memory),
-                    new long[] {rows, srcLen, config.memorySize()}));
-            inputs.put(Seq2SeqExporter.SOURCE_MASK, OnnxTensor.createTensor(env, FloatBuffer.wrap(state.source.mask),
-                    new long[] {rows, srcLen}));
-            if (keys) {
-                inputs.put(Seq2SeqExporter.KEYS, OnnxTensor.createTensor(env, FloatBuffer.wrap(state.source.keys),
-                        new long[] {rows, srcLen, keySize}));
+                inputs.put(Seq2SeqExporter.C, state.recurrent.get(1));
             }
             if (config.inputFeeding()) {
-                inputs.put(Seq2SeqExporter.FEED, OnnxTensor.createTensor(env, FloatBuffer.wrap(state.feed),
-                        new long[] {rows, hd}));
+                inputs.put(Seq2SeqExporter.FEED, state.recurrent.get(2));
             }
-            try (OrtSession.Result r = decoder.run(inputs)) {
-                int states = config.decoderLayers() * rows * hd;
-                float[] logProbs = read(r, Seq2SeqExporter.LOG_PROBS, rows * config.targetVocabSize());
-                float[] attention = read(r, Seq2SeqExporter.ATTENTION, rows * srcLen);
-                State next = new State(state.source, read(r, Seq2SeqExporter.H_NEXT, states),
-                        lstm ? read(r, Seq2SeqExporter.C_NEXT, states) : null,
-                        config.inputFeeding() ? read(r, Seq2SeqExporter.FEED_NEXT, rows * hd) : null);
-                return new StepOutput(next, logProbs, config.targetVocabSize(), attention, srcLen);
+            inputs.put(Seq2SeqExporter.MEMORY, state.source.get(0));
+            inputs.put(Seq2SeqExporter.SOURCE_MASK, state.source.get(1));
+            if (keys) {
+                inputs.put(Seq2SeqExporter.KEYS, state.source.get(2));
             }
+            r = decoder.run(inputs);
+            int states = config.decoderLayers() * rows * hd;
+            float[] logProbs = read(r, Seq2SeqExporter.LOG_PROBS, rows * config.targetVocabSize());
+            float[] attention = read(r, Seq2SeqExporter.ATTENTION, rows * srcLen);
+            Shared recurrent = new Shared(
+                    output(r, Seq2SeqExporter.H_NEXT, states),
+                    lstm ? output(r, Seq2SeqExporter.C_NEXT, states) : null,
+                    config.inputFeeding() ? output(r, Seq2SeqExporter.FEED_NEXT, rows * hd) : null);
+            r = null; // the kept outputs belong to the next state; log_probs and attention were closed
+            State next = new State(rows, srcLen, state.origin, state.source.retain(), recurrent);
+            return new StepOutput(next, logProbs, config.targetVocabSize(), attention, srcLen);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the decoder step " + decoder.file() + ": "
                     + e.getMessage(), e);
         } finally {
-            inputs.values().forEach(OnnxTensor::close);
+            if (r != null) {
+                r.close();
+            }
+            if (tokenTensor != null) {
+                tokenTensor.close();
+            }
         }
     }
 
@@ -285,7 +307,11 @@ public final class OrtStepModel implements StepModel {
         if (!(s instanceof State) || ((State) s).owner() != this) {
             throw new IllegalArgumentException("the state was not made by this step model");
         }
-        return (State) s;
+        State state = (State) s;
+        if (state.closed) {
+            throw new IllegalStateException("the state is closed");
+        }
+        return state;
     }
 
     private static void checkIds(int[] ids, int vocab, String what) {
@@ -297,17 +323,36 @@ public final class OrtStepModel implements StepModel {
         }
     }
 
-    private static float[] read(OrtSession.Result result, String name, int expected) throws OrtException {
+    /** An output tensor of {@code result}, checked to hold {@code expected} floats; the caller owns it. */
+    private static OnnxTensor output(OrtSession.Result result, String name, int expected) {
         OnnxTensor tensor = (OnnxTensor) result.get(name).orElseThrow(
                 () -> new IllegalStateException("The model returned no '" + name + "' output"));
-        FloatBuffer buffer = tensor.getFloatBuffer();
-        if (buffer.remaining() != expected) {
-            throw new IllegalStateException("Output '" + name + "' has " + buffer.remaining() + " values, expected "
+        long size = tensor.getInfo().getNumElements();
+        if (size != expected) {
+            throw new IllegalStateException("Output '" + name + "' has " + size + " values, expected "
                     + expected + " (shape " + Arrays.toString(tensor.getInfo().getShape()) + ")");
         }
-        float[] values = new float[expected];
-        buffer.get(values);
-        return values;
+        return tensor;
+    }
+
+    /** Copies an output into a new array and closes the tensor. */
+    private static float[] read(OrtSession.Result result, String name, int expected) {
+        try (OnnxTensor tensor = output(result, name, expected)) {
+            FloatBuffer buffer = tensor.getFloatBuffer(); // already a heap copy: take its array
+            if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.array().length == expected) {
+                return buffer.array();
+            }
+            float[] values = new float[expected];
+            buffer.get(values);
+            return values;
+        }
+    }
+
+    private static OnnxTensor tensor(OrtEnvironment env, float[] values, long[] shape) throws OrtException {
+        FloatBuffer direct = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        direct.put(values).rewind();
+        return OnnxTensor.createTensor(env, direct, shape); // wraps the direct buffer, no further copy
     }
 
     /** Gathers rows: row {@code i} of the result is row {@code index[i]} of {@code a}, rows of {@code width}. */
@@ -341,21 +386,75 @@ public final class OrtStepModel implements StepModel {
         }
     }
 
-    /** Encoder outputs of a set of rows; immutable, shared by the states of a decode. */
-    private record Source(int rows, int srcLen, float[] memory, float[] mask, float[] keys) {}
+    /**
+     * Native tensors shared by several states (the encoder outputs of a decode, or one step's
+     * recurrent state seen through identity reorders), closed when the last holder releases them.
+     * Entries may be {@code null}; the tensors are never written after creation.
+     */
+    private static final class Shared {
+        private final OnnxTensor[] tensors;
+        private final AtomicInteger holders = new AtomicInteger(1);
 
-    /** An immutable {@link DecoderState}; closing is a no-op (nothing native is held). */
+        Shared(OnnxTensor... tensors) {
+            this.tensors = tensors;
+        }
+
+        OnnxTensor get(int i) {
+            return tensors[i];
+        }
+
+        float[] values(int i) {
+            FloatBuffer b = tensors[i].getFloatBuffer();
+            return b.hasArray() && b.arrayOffset() == 0 && b.array().length == b.remaining() ? b.array() : copy(b);
+        }
+
+        private static float[] copy(FloatBuffer b) {
+            float[] out = new float[b.remaining()];
+            b.get(out);
+            return out;
+        }
+
+        Shared retain() {
+            if (holders.getAndIncrement() <= 0) {
+                throw new IllegalStateException("the state's tensors were already closed");
+            }
+            return this;
+        }
+
+        void release() {
+            if (holders.decrementAndGet() == 0) {
+                for (OnnxTensor t : tensors) {
+                    if (t != null) {
+                        t.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A {@link DecoderState} over native tensors: the source (memory {@code (rows, srcLen, M)}, mask
+     * {@code (rows, srcLen)}, keys {@code (rows, srcLen, K)} or null) and the recurrent state
+     * ({@code h}, {@code c} {@code (L, rows, HD)}, feed {@code (rows, HD)}, the latter two possibly
+     * null). Steps feed these tensors to the decoder as they are; only a reorder that changes rows
+     * copies, and the source is shared whenever every row still comes from the same sentence
+     * ({@code origin}), as in a beam search between finished sentences. {@link #close()} releases
+     * this state's hold on both; it is idempotent.
+     */
     private final class State implements DecoderState {
-        final Source source;
-        final float[] h; // (L, rows, HD)
-        final float[] c; // (L, rows, HD) or null
-        final float[] feed; // (rows, HD) or null
+        final int rows;
+        final int srcLen;
+        final int[] origin; // encoded sentence of each row
+        final Shared source;
+        final Shared recurrent;
+        volatile boolean closed;
 
-        State(Source source, float[] h, float[] c, float[] feed) {
+        State(int rows, int srcLen, int[] origin, Shared source, Shared recurrent) {
+            this.rows = rows;
+            this.srcLen = srcLen;
+            this.origin = origin;
             this.source = source;
-            this.h = h;
-            this.c = c;
-            this.feed = feed;
+            this.recurrent = recurrent;
         }
 
         OrtStepModel owner() {
@@ -364,39 +463,77 @@ public final class OrtStepModel implements StepModel {
 
         @Override
         public int rows() {
-            return source.rows;
+            return rows;
         }
 
         @Override
         public DecoderState reorder(int[] rowIndices) {
-            int rows = source.rows;
+            if (closed) {
+                throw new IllegalStateException("the state is closed");
+            }
             if (rowIndices.length == 0) {
                 throw new IllegalArgumentException("reorder needs at least one row");
             }
             boolean identity = rowIndices.length == rows;
+            int[] nextOrigin = new int[rowIndices.length];
             for (int i = 0; i < rowIndices.length; i++) {
                 if (rowIndices[i] < 0 || rowIndices[i] >= rows) {
                     throw new IndexOutOfBoundsException(
                             "row index " + rowIndices[i] + " at " + i + " outside [0, " + rows + ")");
                 }
                 identity &= rowIndices[i] == i;
+                nextOrigin[i] = origin[rowIndices[i]];
             }
             if (identity) {
-                return new State(source, h, c, feed); // immutable arrays: share them
+                return new State(rows, srcLen, origin, source.retain(), recurrent.retain());
             }
-            int srcLen = source.srcLen;
-            Source s = new Source(rowIndices.length, srcLen,
-                    gatherRows(source.memory, srcLen * config.memorySize(), rowIndices),
-                    gatherRows(source.mask, srcLen, rowIndices),
-                    source.keys == null ? null : gatherRows(source.keys, srcLen * keySize, rowIndices));
+            OrtEnvironment env = decoder.environment();
+            int n = rowIndices.length;
             int hd = config.decoderHiddenSize();
             int layers = config.decoderLayers();
-            return new State(s, gatherStateRows(h, layers, rows, hd, rowIndices),
-                    c == null ? null : gatherStateRows(c, layers, rows, hd, rowIndices),
-                    feed == null ? null : gatherRows(feed, hd, rowIndices));
+            List<OnnxTensor> made = new java.util.ArrayList<>();
+            try {
+                Shared nextSource;
+                if (Arrays.equals(nextOrigin, origin)) {
+                    nextSource = source.retain(); // same sentence on every row: same source rows
+                } else {
+                    int m = config.memorySize();
+                    OnnxTensor memory = track(made, tensor(env, gatherRows(source.values(0), srcLen * m, rowIndices),
+                            new long[] {n, srcLen, m}));
+                    OnnxTensor mask = track(made, tensor(env, gatherRows(source.values(1), srcLen, rowIndices),
+                            new long[] {n, srcLen}));
+                    OnnxTensor k = source.get(2) == null ? null : track(made, tensor(env,
+                            gatherRows(source.values(2), srcLen * keySize, rowIndices), new long[] {n, srcLen, keySize}));
+                    nextSource = new Shared(memory, mask, k);
+                }
+                long[] stateShape = {layers, n, hd};
+                OnnxTensor h = track(made, tensor(env,
+                        gatherStateRows(recurrent.values(0), layers, rows, hd, rowIndices), stateShape));
+                OnnxTensor c = recurrent.get(1) == null ? null : track(made, tensor(env,
+                        gatherStateRows(recurrent.values(1), layers, rows, hd, rowIndices), stateShape));
+                OnnxTensor feed = recurrent.get(2) == null ? null : track(made, tensor(env,
+                        gatherRows(recurrent.values(2), hd, rowIndices), new long[] {n, hd}));
+                return new State(n, srcLen, nextOrigin, nextSource, new Shared(h, c, feed));
+            } catch (OrtException | RuntimeException e) {
+                made.forEach(OnnxTensor::close);
+                throw e instanceof OrtException
+                        ? new IllegalStateException("ONNX Runtime could not make the reordered state: " + e.getMessage(), e)
+                        : (RuntimeException) e;
+            }
         }
 
         @Override
-        public void close() {}
+        public void close() {
+            if (!closed) {
+                closed = true;
+                source.release();
+                recurrent.release();
+            }
+        }
+    }
+
+    private static OnnxTensor track(List<OnnxTensor> made, OnnxTensor t) {
+        made.add(t);
+        return t;
     }
 }

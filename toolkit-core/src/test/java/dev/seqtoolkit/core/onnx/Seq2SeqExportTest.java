@@ -128,7 +128,11 @@ class Seq2SeqExportTest {
                 dir.resolve(Seq2SeqExporter.DECODER_FILE)));
     }
 
-    /** Steps both models with DJL's greedy tokens, with a tiling reorder after step 2, comparing every output. */
+    /**
+     * Steps both models with DJL's greedy tokens, comparing every output, with a tiling reorder after
+     * step 2 and, after step 5, a permutation that keeps each row's sentence (ONNX Runtime states
+     * then share the source tensors and copy only the recurrent rows).
+     */
     private static void compareAlongGreedyDecode(StepModel djl, StepModel ort, Seq2SeqConfig config) {
         List<int[]> sources = sources();
         DecoderState a = djl.encode(sources);
@@ -149,8 +153,8 @@ class Seq2SeqExportTest {
             for (int r = 0; r < rows; r++) {
                 previous[r] = argMax(x.logProbs(), r, TGT_VOCAB);
             }
-            if (t == 2) { // beams: tile and drop rows
-                int[] order = {3, 0, 0, 2, 1, 3};
+            if (t == 2 || t == 5) { // beams: tile and drop rows; then reorder within sentences
+                int[] order = t == 2 ? new int[] {3, 0, 0, 2, 1, 3} : new int[] {5, 2, 1, 3, 4, 0};
                 DecoderState a2 = a.reorder(order);
                 DecoderState b2 = b.reorder(order);
                 a.close();
@@ -178,6 +182,38 @@ class Seq2SeqExportTest {
                 Hypothesis o = actual.get(s).get(k);
                 assertArrayEquals(e.tokens(), o.tokens(), what + " sentence " + s + " hypothesis " + k);
                 assertEquals(e.score(), o.score(), 1e-3, what + " score, sentence " + s + " hypothesis " + k);
+            }
+        }
+    }
+
+    @Test
+    void reorderedStatesOutliveTheirParentAndClosedStatesAreRefused() throws Exception {
+        Seq2SeqConfig config = configs().findFirst().orElseThrow();
+        try (NDManager manager = Engines.newManager()) {
+            Seq2SeqExporter.of(model(config, manager, 5)).save(dir);
+        }
+        int[] bos = new int[sources().size()];
+        java.util.Arrays.fill(bos, dev.seqtoolkit.core.decode.SpecialIds.BOS);
+        try (OrtStepModel ort = OrtStepModel.load(dir, OnnxModel.Options.defaults())) {
+            DecoderState fresh = ort.encode(sources());
+            StepOutput expected = ort.step(fresh, bos);
+            DecoderState parent = ort.encode(sources());
+            DecoderState same = parent.reorder(new int[] {0, 1, 2, 3}); // shares every tensor
+            DecoderState swapped = parent.reorder(new int[] {1, 0, 2, 3}); // copies
+            parent.close();
+            parent.close(); // idempotent
+            StepOutput viaSame = ort.step(same, bos);
+            assertArrayEquals(expected.logProbs(), viaSame.logProbs(), "identity reorder after its parent closed");
+            StepOutput viaSwapped = ort.step(swapped, new int[] {bos[1], bos[0], bos[2], bos[3]});
+            int v = TGT_VOCAB;
+            assertArrayEquals(java.util.Arrays.copyOfRange(expected.logProbs(), 0, v),
+                    java.util.Arrays.copyOfRange(viaSwapped.logProbs(), v, 2 * v), "row 0 moved to row 1");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ort.step(parent, bos));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> parent.reorder(new int[] {0}));
+            for (DecoderState s : List.of(fresh, same, swapped, expected.nextState(), viaSame.nextState(),
+                    viaSwapped.nextState())) {
+                s.close();
             }
         }
     }
