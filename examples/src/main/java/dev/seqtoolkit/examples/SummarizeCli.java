@@ -186,7 +186,7 @@ public final class SummarizeCli {
                         : Baselines.firstWords(e.document(), count));
                 references.add(e.summary());
             }
-            SummaryEvaluation ev = SummaryEvaluation.evaluate(candidates, references);
+            SummaryEvaluation ev = SummaryEvaluation.evaluateSentences(candidates, references);
             double seconds = (System.nanoTime() - start) / 1e9;
             for (int i = 0; i < Math.min(show, candidates.size()); i++) {
                 stdout.println("--- " + loaded.examples().get(i).id() + "\n" + candidates.get(i) + "\n  [reference] "
@@ -350,7 +350,7 @@ public final class SummarizeCli {
                     candidates.add(s.text());
                     truncated += s.truncated() ? 1 : 0;
                 }
-                SummaryEvaluation ev = SummaryEvaluation.evaluate(candidates, references);
+                SummaryEvaluation ev = SummaryEvaluation.evaluateSentences(candidates, references);
                 stdout.printf(Locale.ROOT, "%s %s on %s %s: %s (%.1f documents/s; %d truncated)%n",
                         summarizer.config().mode(), model, loaded.dataset().id(), loaded.split(), ev,
                         documents.size() / seconds, truncated);
@@ -375,7 +375,7 @@ public final class SummarizeCli {
                 for (String doc : documents) {
                     baseline.add(Baselines.lead(doc, loaded.dataset().format(), lead));
                 }
-                SummaryEvaluation ev = SummaryEvaluation.evaluate(baseline, references);
+                SummaryEvaluation ev = SummaryEvaluation.evaluateSentences(baseline, references);
                 stdout.printf(Locale.ROOT, "lead-%d on the same examples: %s%n", lead, ev);
                 node.set("lead" + lead, ev.toJson());
             }

@@ -168,14 +168,4 @@ class SentimentCliTest {
                 () -> again.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
         assertTrue(e.getMessage().contains("already an ONNX export"), e.getMessage());
     }
-
-    @Test
-    void shippedConfigsLoad() throws IOException {
-        assertEquals(dev.seqtoolkit.sentiment.SentimentConfig.Architecture.SENTENCE,
-                dev.seqtoolkit.sentiment.SentimentConfig.load(Path.of("configs/sst2-bilstm.json")).architecture());
-        dev.seqtoolkit.sentiment.SentimentConfig han =
-                dev.seqtoolkit.sentiment.SentimentConfig.load(Path.of("configs/imdb-han.json"));
-        assertEquals(dev.seqtoolkit.sentiment.SentimentConfig.Architecture.HIERARCHICAL, han.architecture());
-        assertEquals(6400, han.documentLimits().maxPositions());
-    }
 }

@@ -98,6 +98,24 @@ public final class Sentences {
         return tokenized(text, Integer.MAX_VALUE);
     }
 
+    /**
+     * A summary laid out one sentence per line, the form {@link SummaryEvaluation} reads: a text
+     * that already spans several lines is returned as it is; a single line is split with CoreNLP's
+     * sentence splitter ({@link #splitPlain}) and its sentences joined by {@code \n}. Summary-level
+     * ROUGE-L then sees the sentences of one-line references and abstractive outputs as well.
+     *
+     * @param summary a summary
+     * @return the same words, one sentence per line
+     */
+    public static String onePerLine(String summary) {
+        Objects.requireNonNull(summary, "summary");
+        String stripped = summary.strip();
+        if (stripped.indexOf('\n') >= 0 || stripped.indexOf('\r') >= 0 || stripped.isEmpty()) {
+            return summary;
+        }
+        return String.join("\n", splitPlain(stripped));
+    }
+
     /** Splits raw text with CoreNLP, every line break ending a sentence. */
     public static List<String> splitPlain(String text) {
         return plain(text, Integer.MAX_VALUE);

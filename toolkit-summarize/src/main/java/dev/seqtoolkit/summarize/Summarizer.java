@@ -2,8 +2,6 @@ package dev.seqtoolkit.summarize;
 
 import dev.seqtoolkit.core.io.BundleException;
 import dev.seqtoolkit.core.io.ModelBundle;
-import dev.seqtoolkit.core.metrics.Rouge;
-import dev.seqtoolkit.core.text.CoreNlpTokenizer;
 import dev.seqtoolkit.summarize.abstractive.AbstractiveConfig;
 import dev.seqtoolkit.summarize.abstractive.AbstractiveSummarizer;
 import dev.seqtoolkit.summarize.extractive.ExtractiveSummarizer;
@@ -122,12 +120,17 @@ public final class Summarizer implements AutoCloseable {
     /**
      * ROUGE of this summarizer on examples.
      *
-     * @param rouge mean ROUGE-1, ROUGE-2 and summary-level ROUGE-L over the documents
-     * @param documents examples scored
+     * @param scores ROUGE-1, ROUGE-2 and summary-level ROUGE-L, repeated trigrams and lengths, as
+     *     {@link SummaryEvaluation#evaluateSentences} computes them
      * @param truncatedDocuments documents longer than the model reads
      * @param documentsPerSecond summarization speed (ROUGE scoring excluded)
      */
-    public record Evaluation(Rouge.Scores rouge, int documents, int truncatedDocuments, double documentsPerSecond) {}
+    public record Evaluation(SummaryEvaluation scores, int truncatedDocuments, double documentsPerSecond) {
+        /** @return the number of documents scored */
+        public int documents() {
+            return scores.documents();
+        }
+    }
 
     /** {@link #evaluate(List, SummaryLength)} at the model's default length. */
     public Evaluation evaluate(List<SummaryExample> examples) {
@@ -136,55 +139,30 @@ public final class Summarizer implements AutoCloseable {
 
     /**
      * Summarizes every example's document and scores the summaries against the references with
-     * ROUGE (stemming on, mean over documents).
+     * {@link SummaryEvaluation#evaluateSentences} (the toolkit's one ROUGE: stemming on, mean over
+     * documents, one-line summaries split into sentences for ROUGE-L).
      */
     public Evaluation evaluate(List<SummaryExample> examples, SummaryLength length) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("nothing to evaluate: no examples");
         }
         List<String> documents = new ArrayList<>(examples.size());
+        List<String> references = new ArrayList<>(examples.size());
         for (SummaryExample e : examples) {
             documents.add(e.document());
+            references.add(e.summary());
         }
         long started = System.nanoTime();
         List<Summary> summaries = summarize(documents, length);
         double seconds = (System.nanoTime() - started) / 1e9;
         int truncated = 0;
+        List<String> candidates = new ArrayList<>(summaries.size());
         for (Summary s : summaries) {
             truncated += s.truncated() ? 1 : 0;
+            candidates.add(s.text());
         }
-        return new Evaluation(rouge(summaries, examples), examples.size(), truncated, examples.size() / seconds);
-    }
-
-    /**
-     * ROUGE of summaries against the examples' references. A reference's sentences are its lines
-     * when it has several, else the sentence splitter's (as the extractive model's dev ROUGE reads
-     * them), so that summary-level ROUGE-L sees sentences.
-     */
-    private static Rouge.Scores rouge(List<Summary> summaries, List<SummaryExample> examples) {
-        List<List<String>> candidates = new ArrayList<>(summaries.size());
-        List<List<String>> references = new ArrayList<>(examples.size());
-        for (int i = 0; i < summaries.size(); i++) {
-            candidates.add(summaries.get(i).sentences());
-            String summary = examples.get(i).summary();
-            List<String> reference = new ArrayList<>();
-            for (String line : summary.contains("\n") ? List.of(summary.split("\n")) : ReferenceSplitter.split(summary)) {
-                if (!line.isBlank()) {
-                    reference.add(line.strip());
-                }
-            }
-            references.add(reference);
-        }
-        return Rouge.builder().build().corpusMean(candidates, references);
-    }
-
-    /** CoreNLP's splitter, loaded on first use. */
-    private static final class ReferenceSplitter {
-        private static final CoreNlpTokenizer SPLITTER = CoreNlpTokenizer.create();
-
-        static List<String> split(String text) {
-            return SPLITTER.split(text);
-        }
+        return new Evaluation(SummaryEvaluation.evaluateSentences(candidates, references), truncated,
+                examples.size() / seconds);
     }
 
     /** Saves the summarizer as a model bundle (atomically). */

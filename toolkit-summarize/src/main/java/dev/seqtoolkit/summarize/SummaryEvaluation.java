@@ -52,7 +52,8 @@ public record SummaryEvaluation(
     /** How the figures were computed, as written into {@link #toJson()}. */
     public static final String CONVENTIONS = "ROUGE-1.5.5 conventions (-m Porter stemming, no stop-word removal, "
             + "tokens [a-z0-9]+ lowercased); rouge1/rouge2/rougeL are mean per-document F1 x 100; rougeL is "
-            + "summary-level (union LCS, ROUGE-Lsum) over sentences split at line breaks; "
+            + "summary-level (union LCS, ROUGE-Lsum) over sentences split at line breaks (a one-line summary "
+            + "first split into sentences by CoreNLP's splitter); "
             + "repeated_trigram_rate is pooled over candidates on lowercased whitespace tokens";
 
     private static final Rouge ROUGE = Rouge.builder().build();
@@ -119,6 +120,29 @@ public record SummaryEvaluation(
         return new SummaryEvaluation(n, mean.rouge1(), mean.rouge2(), mean.rougeLsum(), trigrams.rate(),
                 (double) candWords / n, (double) refWords / n, (double) candSentences / n,
                 (double) refSentences / n, empty);
+    }
+
+    /**
+     * {@link #evaluate} after laying out every candidate and reference one sentence per line with
+     * {@link Sentences#onePerLine}: summaries that already span several lines keep their lines, one-line
+     * summaries are split by CoreNLP's sentence splitter. This is how the toolkit's programs and
+     * {@link Summarizer#evaluate} score, so that summary-level ROUGE-L sees sentences whatever the
+     * dataset's layout.
+     */
+    public static SummaryEvaluation evaluateSentences(List<String> candidates, List<String> references) {
+        Objects.requireNonNull(candidates, "candidates");
+        Objects.requireNonNull(references, "references");
+        List<String> c = new ArrayList<>(candidates.size());
+        List<String> r = new ArrayList<>(references.size());
+        for (int i = 0; i < candidates.size(); i++) {
+            final int index = i;
+            c.add(Sentences.onePerLine(Objects.requireNonNull(candidates.get(i), () -> "candidate " + index + " is null")));
+        }
+        for (int i = 0; i < references.size(); i++) {
+            final int index = i;
+            r.add(Sentences.onePerLine(Objects.requireNonNull(references.get(i), () -> "reference " + index + " is null")));
+        }
+        return evaluate(c, r);
     }
 
     /**

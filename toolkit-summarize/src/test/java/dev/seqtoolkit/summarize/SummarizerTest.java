@@ -76,12 +76,12 @@ class SummarizerTest {
         Summarizer.Evaluation e = summarizer.evaluate(dev);
         assertEquals(dev.size(), e.documents());
         assertEquals(0, e.truncatedDocuments());
-        assertTrue(e.rouge().rouge1().f1() > 0.9, e.toString());
-        assertTrue(e.rouge().rouge2().f1() > 0.85, e.toString());
+        assertTrue(e.scores().rouge1().f1() > 0.9, e.toString());
+        assertTrue(e.scores().rouge2().f1() > 0.85, e.toString());
         assertTrue(e.documentsPerSecond() > 0);
         Summarizer.Evaluation three = summarizer.evaluate(dev, SummaryLength.sentences(3));
-        assertTrue(three.rouge().rouge1().recall() >= e.rouge().rouge1().recall() - 1e-9, "more sentences, more recall");
-        assertTrue(three.rouge().rouge1().precision() < e.rouge().rouge1().precision(), "and less precision");
+        assertTrue(three.scores().rouge1().recall() >= e.scores().rouge1().recall() - 1e-9, "more sentences, more recall");
+        assertTrue(three.scores().rouge1().precision() < e.scores().rouge1().precision(), "and less precision");
     }
 
     @Test

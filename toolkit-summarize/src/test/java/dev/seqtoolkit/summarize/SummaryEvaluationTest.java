@@ -78,6 +78,22 @@ class SummaryEvaluationTest {
     }
 
     @Test
+    void evaluateSentencesSplitsOneLineSummariesBeforeRougeL() {
+        // "Red mat. The end." on one line: evaluate sees one sentence (R-L 1/4 as above);
+        // evaluateSentences splits it into [Red mat.] [The end.], which scores like the two lines (1/2).
+        List<String> candidate = List.of("Red mat. The end.");
+        List<String> reference = List.of("The mat was red.");
+        assertScore(0.25, 0.25, 0.25, SummaryEvaluation.evaluate(candidate, reference).rougeL(), "one line as given");
+        SummaryEvaluation split = SummaryEvaluation.evaluateSentences(candidate, reference);
+        assertScore(0.5, 0.5, 0.5, split.rougeL(), "split into sentences");
+        assertEquals(2.0, split.meanCandidateSentences());
+        assertEquals(1.0, split.meanReferenceSentences());
+        assertEquals("Red mat.\nThe end.", Sentences.onePerLine("Red mat. The end."));
+        assertEquals("a b .\nc", Sentences.onePerLine("a b .\nc"), "a summary on several lines keeps its lines");
+        assertEquals("", Sentences.onePerLine(""));
+    }
+
+    @Test
     void stemmingIsOn() {
         // "cats"/"cat" and "running"/"runs" share their Porter stems: ROUGE-1 = 1.
         SummaryEvaluation e = SummaryEvaluation.evaluate(List.of("cats running"), List.of("cat runs"));
