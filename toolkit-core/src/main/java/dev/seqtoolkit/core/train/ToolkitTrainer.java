@@ -182,6 +182,12 @@ public final class ToolkitTrainer<B> {
             elapsedBefore = state.elapsedSeconds;
             lastCheckpoint = resumedFrom;
             lastCheckpointStep = resumedFrom == null ? -1 : state.globalStep;
+            // a resumed run that takes no step (already at its end) still reports the saved loss
+            if (state.epochUnits > 0) {
+                lastTrainLoss = state.epochLossSum / state.epochUnits;
+            } else if (!state.history.isEmpty()) {
+                lastTrainLoss = state.history.get(state.history.size() - 1).trainLoss();
+            }
         }
 
         double seconds() {

@@ -54,6 +54,22 @@ class LanguageModelTrainerTest {
     }
 
     @Test
+    void resumingARunThatAlreadyReachedMaxStepsReportsItsSavedTrainPerplexity(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        LanguageModelTrainer.Report first = tiny().optMaxSteps(3).optRunDirectory(run).optCheckpointEverySteps(3)
+                .build().train(TEXT);
+        first.model().close();
+        LanguageModelTrainer.Report again = tiny().optMaxSteps(3).optRunDirectory(run).optCheckpointEverySteps(3)
+                .optResume(true).build().train(TEXT);
+        try (TextLanguageModel lm = again.model()) {
+            assertEquals(3, again.training().globalSteps());
+            assertTrue(Double.isFinite(first.trainPerplexity()), "first run " + first.trainPerplexity());
+            assertEquals(first.trainPerplexity(), again.trainPerplexity(), 1e-9, "no step ran; the saved loss is reported");
+            assertEquals(first.heldOutPerplexity(), again.heldOutPerplexity(), 1e-4);
+        }
+    }
+
+    @Test
     void saveThenLoadGivesIdenticalPerplexityAndText(@TempDir Path dir) throws IOException {
         LanguageModelTrainer.Report report = tiny().optEpochs(3).optCell(CellType.GRU).build().train(TEXT);
         try (TextLanguageModel lm = report.model()) {
