@@ -6,9 +6,11 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.seqtoolkit.core.decode.DecoderState;
+import dev.seqtoolkit.core.decode.SpecialIds;
 import dev.seqtoolkit.core.decode.StepModel;
 import dev.seqtoolkit.core.decode.StepOutput;
 import dev.seqtoolkit.core.nn.CellType;
+import dev.seqtoolkit.core.seq2seq.PointerGenerator;
 import dev.seqtoolkit.core.seq2seq.Seq2SeqConfig;
 
 import java.io.IOException;
@@ -37,6 +39,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whenever every row still comes from the same sentence (a beam search between finished
  * sentences). Each state holds native memory until it is closed, as the {@link DecoderState}
  * contract asks.
+ *
+ * <p><b>Copy and coverage.</b> As {@link dev.seqtoolkit.core.seq2seq.DjlStepModel}: a copy model's
+ * sources may hold extended ids (read by the graphs as {@code <unk>}), and its steps return
+ * log-probabilities over the batch's extended vocabulary, the graph's vocabulary distribution, attention
+ * and generation logit mixed on the host by {@link PointerGenerator#mix}. A coverage model's state
+ * carries the coverage tensor, which the step reads and advances.
  *
  * <p><b>Threads.</b> Safe for concurrent use: the sessions are ({@link OnnxModel}), and each
  * decode owns its states. {@link #close()} closes the sessions; do it after the last
@@ -169,6 +177,13 @@ public final class OrtStepModel implements StepModel {
             in.put(Seq2SeqExporter.FEED, 2);
             out.put(Seq2SeqExporter.FEED_NEXT, 2);
         }
+        if (c.coverage()) {
+            in.put(Seq2SeqExporter.COVERAGE, 2);
+            out.put(Seq2SeqExporter.COVERAGE_NEXT, 2);
+        }
+        if (c.copy()) {
+            out.put(Seq2SeqExporter.GENERATION_LOGITS, 1);
+        }
         return OnnxModel.Signature.of(in, out);
     }
 
@@ -181,6 +196,7 @@ public final class OrtStepModel implements StepModel {
         return encoder.metadata();
     }
 
+    /** The model's target vocabulary {@code V}; a copy model's steps return wider rows ({@code V_ext}). */
     @Override
     public int vocabSize() {
         return config.targetVocabSize();
@@ -193,21 +209,35 @@ public final class OrtStepModel implements StepModel {
         }
         int n = sourceIds.size();
         int srcLen = 0;
+        int extended = config.targetVocabSize();
         for (int r = 0; r < n; r++) {
             int[] row = Objects.requireNonNull(sourceIds.get(r), "source " + r);
             if (row.length == 0) {
                 throw new IllegalArgumentException("source " + r + " is empty; every source needs at least one id");
             }
-            checkIds(row, config.sourceVocabSize(), "source " + r);
+            if (config.copy()) {
+                extended = Math.max(extended, PointerGenerator.extendedSize(row, config.sourceVocabSize(), "source " + r));
+            } else {
+                checkIds(row, config.sourceVocabSize(), "source " + r);
+            }
             srcLen = Math.max(srcLen, row.length);
         }
         long[] ids = new long[n * srcLen]; // 0 = pad
         long[] lengths = new long[n];
+        int[] copyIds = null;
+        if (config.copy()) {
+            copyIds = new int[n * srcLen];
+            Arrays.fill(copyIds, -1); // padding never matches
+        }
+        int unk = SpecialIds.UNK;
         for (int r = 0; r < n; r++) {
             int[] row = sourceIds.get(r);
             lengths[r] = row.length;
             for (int i = 0; i < row.length; i++) {
-                ids[r * srcLen + i] = row[i];
+                ids[r * srcLen + i] = row[i] >= config.sourceVocabSize() ? unk : row[i]; // extended ids read as <unk>
+            }
+            if (copyIds != null) {
+                System.arraycopy(row, 0, copyIds, r * srcLen, row.length);
             }
         }
         OrtEnvironment env = encoder.environment();
@@ -227,13 +257,14 @@ public final class OrtStepModel implements StepModel {
                     output(r, Seq2SeqExporter.H0, hdStates),
                     lstm ? output(r, Seq2SeqExporter.C0, hdStates) : null,
                     config.inputFeeding() ? tensor(env, new float[n * config.decoderHiddenSize()],
-                            new long[] {n, config.decoderHiddenSize()}) : null);
+                            new long[] {n, config.decoderHiddenSize()}) : null,
+                    config.coverage() ? tensor(env, new float[n * srcLen], new long[] {n, srcLen}) : null);
             r = null; // its tensors now belong to the state
             int[] origin = new int[n];
             for (int i = 0; i < n; i++) {
                 origin[i] = i;
             }
-            return new State(n, srcLen, origin, source, recurrent);
+            return new State(n, srcLen, origin, copyIds, extended, source, recurrent);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the encoder " + encoder.file() + ": "
                     + e.getMessage(), e);
@@ -253,10 +284,11 @@ public final class OrtStepModel implements StepModel {
             throw new IllegalArgumentException(
                     "previousTokens has " + previousTokens.length + " entries for a state of " + rows + " rows");
         }
-        checkIds(previousTokens, config.targetVocabSize(), "previousTokens");
+        int vocab = config.targetVocabSize();
+        checkIds(previousTokens, state.extendedSize, "previousTokens");
         long[] tokens = new long[rows];
         for (int i = 0; i < rows; i++) {
-            tokens[i] = previousTokens[i];
+            tokens[i] = previousTokens[i] >= vocab ? SpecialIds.UNK : previousTokens[i]; // a copied word reads as <unk>
         }
         int hd = config.decoderHiddenSize();
         int srcLen = state.srcLen;
@@ -274,6 +306,9 @@ public final class OrtStepModel implements StepModel {
             if (config.inputFeeding()) {
                 inputs.put(Seq2SeqExporter.FEED, state.recurrent.get(2));
             }
+            if (config.coverage()) {
+                inputs.put(Seq2SeqExporter.COVERAGE, state.recurrent.get(3));
+            }
             inputs.put(Seq2SeqExporter.MEMORY, state.source.get(0));
             inputs.put(Seq2SeqExporter.SOURCE_MASK, state.source.get(1));
             if (keys) {
@@ -281,15 +316,23 @@ public final class OrtStepModel implements StepModel {
             }
             r = decoder.run(inputs);
             int states = config.decoderLayers() * rows * hd;
-            float[] logProbs = read(r, Seq2SeqExporter.LOG_PROBS, rows * config.targetVocabSize());
+            float[] logProbs = read(r, Seq2SeqExporter.LOG_PROBS, rows * vocab);
             float[] attention = read(r, Seq2SeqExporter.ATTENTION, rows * srcLen);
+            int width = vocab;
+            if (config.copy()) {
+                float[] z = read(r, Seq2SeqExporter.GENERATION_LOGITS, rows);
+                logProbs = PointerGenerator.mix(logProbs, vocab, z, attention, srcLen, state.copyIds, state.extendedSize);
+                width = state.extendedSize;
+            }
             Shared recurrent = new Shared(
                     output(r, Seq2SeqExporter.H_NEXT, states),
                     lstm ? output(r, Seq2SeqExporter.C_NEXT, states) : null,
-                    config.inputFeeding() ? output(r, Seq2SeqExporter.FEED_NEXT, rows * hd) : null);
-            r = null; // the kept outputs belong to the next state; log_probs and attention were closed
-            State next = new State(rows, srcLen, state.origin, state.source.retain(), recurrent);
-            return new StepOutput(next, logProbs, config.targetVocabSize(), attention, srcLen);
+                    config.inputFeeding() ? output(r, Seq2SeqExporter.FEED_NEXT, rows * hd) : null,
+                    config.coverage() ? output(r, Seq2SeqExporter.COVERAGE_NEXT, rows * srcLen) : null);
+            r = null; // the kept outputs belong to the next state; the others were read and closed
+            State next = new State(rows, srcLen, state.origin, state.copyIds, state.extendedSize,
+                    state.source.retain(), recurrent);
+            return new StepOutput(next, logProbs, width, attention, srcLen);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the decoder step " + decoder.file() + ": "
                     + e.getMessage(), e);
@@ -358,6 +401,14 @@ public final class OrtStepModel implements StepModel {
     /** Gathers rows: row {@code i} of the result is row {@code index[i]} of {@code a}, rows of {@code width}. */
     static float[] gatherRows(float[] a, int width, int[] index) {
         float[] out = new float[index.length * width];
+        for (int i = 0; i < index.length; i++) {
+            System.arraycopy(a, index[i] * width, out, i * width, width);
+        }
+        return out;
+    }
+
+    private static int[] gatherIds(int[] a, int width, int[] index) {
+        int[] out = new int[index.length * width];
         for (int i = 0; i < index.length; i++) {
             System.arraycopy(a, index[i] * width, out, i * width, width);
         }
@@ -445,14 +496,18 @@ public final class OrtStepModel implements StepModel {
         final int rows;
         final int srcLen;
         final int[] origin; // encoded sentence of each row
+        final int[] copyIds; // copy models: rows * srcLen extended source ids, -1 at padding; else null
+        final int extendedSize; // V_ext of the encoded batch (V without copy)
         final Shared source;
-        final Shared recurrent;
+        final Shared recurrent; // h, c, feed, coverage
         volatile boolean closed;
 
-        State(int rows, int srcLen, int[] origin, Shared source, Shared recurrent) {
+        State(int rows, int srcLen, int[] origin, int[] copyIds, int extendedSize, Shared source, Shared recurrent) {
             this.rows = rows;
             this.srcLen = srcLen;
             this.origin = origin;
+            this.copyIds = copyIds;
+            this.extendedSize = extendedSize;
             this.source = source;
             this.recurrent = recurrent;
         }
@@ -485,7 +540,7 @@ public final class OrtStepModel implements StepModel {
                 nextOrigin[i] = origin[rowIndices[i]];
             }
             if (identity) {
-                return new State(rows, srcLen, origin, source.retain(), recurrent.retain());
+                return new State(rows, srcLen, origin, copyIds, extendedSize, source.retain(), recurrent.retain());
             }
             OrtEnvironment env = decoder.environment();
             int n = rowIndices.length;
@@ -513,7 +568,11 @@ public final class OrtStepModel implements StepModel {
                         gatherStateRows(recurrent.values(1), layers, rows, hd, rowIndices), stateShape));
                 OnnxTensor feed = recurrent.get(2) == null ? null : track(made, tensor(env,
                         gatherRows(recurrent.values(2), hd, rowIndices), new long[] {n, hd}));
-                return new State(n, srcLen, nextOrigin, nextSource, new Shared(h, c, feed));
+                OnnxTensor coverage = recurrent.get(3) == null ? null : track(made, tensor(env,
+                        gatherRows(recurrent.values(3), srcLen, rowIndices), new long[] {n, srcLen}));
+                int[] nextCopyIds = copyIds == null ? null : gatherIds(copyIds, srcLen, rowIndices);
+                return new State(n, srcLen, nextOrigin, nextCopyIds, extendedSize, nextSource,
+                        new Shared(h, c, feed, coverage));
             } catch (OrtException | RuntimeException e) {
                 made.forEach(OnnxTensor::close);
                 throw e instanceof OrtException

@@ -37,8 +37,10 @@ import java.util.Map;
  *
  * decoder_step.onnx
  *   in : previous_tokens int64 (rows), h (L, rows, HD), c (L, rows, HD) [LSTM], memory (rows, src_len, M),
- *        source_mask (rows, src_len), keys (rows, src_len, K) [ADDITIVE, GENERAL], feed (rows, HD) [input feeding]
- *   out: log_probs (rows, V), h_next, c_next [LSTM], attention (rows, src_len), feed_next (rows, HD) [input feeding]
+ *        source_mask (rows, src_len), keys (rows, src_len, K) [ADDITIVE, GENERAL], feed (rows, HD) [input feeding],
+ *        coverage (rows, src_len) [coverage: the attention of the steps so far, summed; zeros at the start]
+ *   out: log_probs (rows, V), h_next, c_next [LSTM], attention (rows, src_len), feed_next (rows, HD) [input feeding],
+ *        coverage_next (rows, src_len) [coverage], generation_logits (rows) [copy: p_gen = sigmoid of it]
  *   ops: Gather, the cell written out as MatMul/Add/Split/Sigmoid/Tanh/Mul/Sub, attention as MatMul (+Tanh),
  *        masked softmax (Add of (mask - 1) * 1e30, Softmax, Mul by the mask), LUONG's Concat/MatMul/Tanh,
  *        the output MatMul/Add and LogSoftmax
@@ -48,8 +50,12 @@ import java.util.Map;
  * length 1: the state stays {@code (rows, HD)} per layer with no time-major reshapes, the GRU needs
  * no {@code linear_before_reset} mapping, and it reads exactly like {@code LstmCell}/{@code GruCell}.
  * Every decoder style of {@link Seq2SeqConfig} exports: BAHDANAU and LUONG, ADDITIVE, DOT and
- * GENERAL attention, input feeding, tied output embeddings, every bridge. Copy (pointer-generator),
- * coverage and utterance-encoder models do not: {@link #of} refuses them.
+ * GENERAL attention, input feeding, tied output embeddings, every bridge, coverage, and the
+ * pointer-generator's copy switch. A copy model's graphs take model ids (source words outside the
+ * vocabulary as {@code <unk>}); the step outputs the vocabulary log-probabilities, the attention and
+ * the generation logit, and the host mixes them over the extended vocabulary ({@code
+ * PointerGenerator.mix}), as the DJL step model does. Utterance-encoder models do not export:
+ * {@link #of} refuses them.
  *
  * <p>Both files carry {@value #CONFIG_KEY} (the {@link Seq2SeqConfig} JSON), {@value #GRAPH_KEY}
  * ({@code encoder} or {@code decoder_step}), {@value #FORMAT_KEY} and whatever
@@ -76,6 +82,9 @@ public final class Seq2SeqExporter {
     public static final String C_NEXT = "c_next";
     public static final String ATTENTION = "attention";
     public static final String FEED_NEXT = "feed_next";
+    public static final String COVERAGE = "coverage";
+    public static final String COVERAGE_NEXT = "coverage_next";
+    public static final String GENERATION_LOGITS = "generation_logits";
 
     public static final String CONFIG_KEY = "seqtoolkit.seq2seq.config";
     public static final String GRAPH_KEY = "seqtoolkit.seq2seq.graph";
@@ -99,19 +108,14 @@ public final class Seq2SeqExporter {
     /**
      * An exporter of the model's current weights.
      *
-     * @throws UnsupportedOperationException for a model with copy or coverage, which do not export yet
-     *     (their decoder step would also output the attention and the copy switch, mixed on the host)
+     * @throws UnsupportedOperationException for a model with an utterance encoder, which does not
+     *     export yet
      */
     public static Seq2SeqExporter of(Seq2SeqModel model) {
         if (model == null) {
             throw new IllegalArgumentException("The model is required");
         }
         Seq2SeqConfig config = model.config();
-        if (config.copy() || config.coverage()) {
-            throw new UnsupportedOperationException("ONNX export of a model with "
-                    + (config.copy() && config.coverage() ? "copy and coverage" : config.copy() ? "copy" : "coverage")
-                    + " is not supported; decode it with DjlStepModel");
-        }
         if (config.hasUtteranceEncoder()) {
             throw new UnsupportedOperationException(
                     "ONNX export of a model with an utterance encoder is not supported; decode it with DjlStepModel");
@@ -312,6 +316,9 @@ public final class Seq2SeqExporter {
         if (config.inputFeeding()) {
             g.addInput(FEED, DataType.FLOAT, dim("rows"), dim(hd));
         }
+        if (config.coverage()) {
+            g.addInput(COVERAGE, DataType.FLOAT, dim("rows"), dim("src_len"));
+        }
         g.addOutput(LOG_PROBS, DataType.FLOAT, dim("rows"), dim(v));
         g.addOutput(H_NEXT, DataType.FLOAT, dim(layers), dim("rows"), dim(hd));
         if (lstm) {
@@ -320,6 +327,12 @@ public final class Seq2SeqExporter {
         g.addOutput(ATTENTION, DataType.FLOAT, dim("rows"), dim("src_len"));
         if (config.inputFeeding()) {
             g.addOutput(FEED_NEXT, DataType.FLOAT, dim("rows"), dim(hd));
+        }
+        if (config.coverage()) {
+            g.addOutput(COVERAGE_NEXT, DataType.FLOAT, dim("rows"), dim("src_len"));
+        }
+        if (config.copy()) {
+            g.addOutput(GENERATION_LOGITS, DataType.FLOAT, dim("rows"));
         }
 
         String table = g.addInitializer("target_embedding", floats(model.targetEmbedding().weight()), v,
@@ -337,10 +350,12 @@ public final class Seq2SeqExporter {
         }
         String output;
         String weights;
+        String context;
         List<String[]> next;
         if (!luong) {
             String[] attended = attend(g, hs.get(layers - 1)); // query: the previous top hidden state
             weights = attended[1];
+            context = attended[0];
             String x = g.node("Concat").inputs(embedded, attended[0]).attr("axis", 1L).outputs("cell_input")
                     .addSingle(); // (rows, E + M)
             next = runCells(g, x, hs, cs);
@@ -353,6 +368,7 @@ public final class Seq2SeqExporter {
             String h = next.get(layers - 1)[0];
             String[] attended = attend(g, h);
             weights = attended[1];
+            context = attended[0];
             String joined = g.node("Concat").inputs(attended[0], h).attr("axis", 1L).outputs("context_and_hidden")
                     .addSingle(); // (rows, M + HD)
             String combined = matMulTransposed(g, joined, floats(model.combineWeight()), hd, m + hd,
@@ -361,6 +377,19 @@ public final class Seq2SeqExporter {
                     .addSingle(); // (rows, HD)
         }
         g.node("Identity").inputs(weights).outputs(ATTENTION).add();
+        if (config.coverage()) {
+            g.node("Add").inputs(COVERAGE, weights).outputs(COVERAGE_NEXT).add();
+        }
+        if (config.copy()) {
+            // z = copy_weight . [context, top hidden state, embedded previous token] + copy_bias
+            String joined = g.node("Concat").inputs(context, next.get(layers - 1)[0], embedded).attr("axis", 1L)
+                    .outputs("copy_switch_input").addSingle(); // (rows, M + HD + E)
+            int width = config.memorySize() + hd + config.embeddingSize();
+            String z = matMulTransposed(g, joined, floats(model.copyWeight()), 1, width, "copy_weight_t"); // (rows, 1)
+            String zb = g.node("Add").inputs(z, g.addInitializer("copy_bias", floats(model.copyBias()), 1))
+                    .outputs("copy_switch_biased").addSingle();
+            g.node("Squeeze").inputs(zb, ints(g, "copy_switch_axes", 1)).outputs(GENERATION_LOGITS).add();
+        }
         stackStates(g, next, 0, H_NEXT);
         if (lstm) {
             stackStates(g, next, 1, C_NEXT);
@@ -463,8 +492,15 @@ public final class Seq2SeqExporter {
                         config.decoderHiddenSize(), hidden); // (HD, A)
                 String pq = g.node("MatMul").inputs(query, wq).outputs("query_projected").addSingle(); // (rows, A)
                 String pq3 = unsqueeze(g, pq, 1, "query_projected_3d"); // (rows, 1, A)
-                String energy = g.node("Tanh").inputs(g.node("Add").inputs(pq3, KEYS).outputs("energy_raw")
-                        .addSingle()).outputs("energy").addSingle(); // (rows, src_len, A)
+                String raw = g.node("Add").inputs(pq3, KEYS).outputs("energy_raw").addSingle();
+                if (config.coverage()) { // + w_c c_i: (rows, src_len, 1) times (A)
+                    String wc = g.addInitializer("attention_coverage_weight", floats(a.coverageWeight().getArray()),
+                            hidden);
+                    String c3 = unsqueeze(g, COVERAGE, 2, "coverage_3d");
+                    String pc = g.node("Mul").inputs(c3, wc).outputs("coverage_projected").addSingle();
+                    raw = g.node("Add").inputs(raw, pc).outputs("energy_raw_with_coverage").addSingle();
+                }
+                String energy = g.node("Tanh").inputs(raw).outputs("energy").addSingle(); // (rows, src_len, A)
                 // v . energy as a broadcast product and a sum over A: a (rows*src_len, A) x (A, 1) product
                 // is a matrix-vector product that ONNX Runtime runs far below its GEMM rate
                 String v = g.addInitializer("attention_energy_weight", floats(a.energyWeight().getArray()), hidden);

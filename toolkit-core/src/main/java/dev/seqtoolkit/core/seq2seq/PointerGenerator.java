@@ -56,7 +56,7 @@ public final class PointerGenerator {
      * @param what the source's name in messages
      * @return {@code vocabSize} plus the source's largest extended id minus {@code vocabSize} plus one
      */
-    static int extendedSize(int[] ids, int vocabSize, String what) {
+    public static int extendedSize(int[] ids, int vocabSize, String what) {
         int size = vocabSize;
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= vocabSize + ids.length) {

@@ -16,6 +16,8 @@ import dev.seqtoolkit.core.engine.Engines;
 import dev.seqtoolkit.core.io.ModelBundle;
 import dev.seqtoolkit.core.io.Provenance;
 import dev.seqtoolkit.core.nn.CellType;
+import dev.seqtoolkit.core.onnx.OnnxModel;
+import dev.seqtoolkit.core.onnx.OrtStepModel;
 import dev.seqtoolkit.core.onnx.Seq2SeqExporter;
 import dev.seqtoolkit.core.text.ExtendedVocabulary;
 import dev.seqtoolkit.core.text.Vocabulary;
@@ -244,12 +246,16 @@ class PointerGeneratorTest {
 
     /** Log-probabilities equal within the tolerance, -inf exactly where expected. */
     static void assertRowsClose(float[] expected, float[] actual, String what) {
+        assertRowsClose(expected, actual, TOLERANCE, what);
+    }
+
+    static void assertRowsClose(float[] expected, float[] actual, float tolerance, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
             if (expected[i] == Float.NEGATIVE_INFINITY) {
                 assertEquals(Float.NEGATIVE_INFINITY, actual[i], what + " at " + i);
             } else {
-                assertEquals(expected[i], actual[i], TOLERANCE, what + " at " + i);
+                assertEquals(expected[i], actual[i], tolerance, what + " at " + i);
             }
         }
     }
@@ -337,14 +343,71 @@ class PointerGeneratorTest {
         }
     }
 
-    @Test
-    void onnxExportRefusesCopyAndCoverage() {
-        Seq2SeqModel copyModel = Fixtures.model(copy().build(), manager, 71);
-        Exception e = assertThrows(UnsupportedOperationException.class, () -> Seq2SeqExporter.of(copyModel));
-        assertEquals("ONNX export of a model with copy is not supported; decode it with DjlStepModel", e.getMessage());
-        Seq2SeqModel coverageModel = Fixtures.model(Fixtures.tiny().optCoverage(true).build(), manager, 73);
-        e = assertThrows(UnsupportedOperationException.class, () -> Seq2SeqExporter.of(coverageModel));
-        assertEquals("ONNX export of a model with coverage is not supported; decode it with DjlStepModel",
-                e.getMessage());
+    static Stream<Arguments> exportableConfigs() {
+        return configs().filter(a -> !((Seq2SeqConfig) a.get()[1]).hasUtteranceEncoder());
+    }
+
+    /**
+     * Exported to ONNX, a copy (and coverage) model gives in ONNX Runtime the DJL step model's
+     * log-probabilities over the extended vocabulary within 1e-4 along a teacher-forced decode with
+     * unknown words as previous tokens and a reorder, and the same greedy and beam hypotheses.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exportableConfigs")
+    void onnxExportGivesTheSameExtendedDistributions(String name, Seq2SeqConfig config) throws Exception {
+        Seq2SeqModel model = Fixtures.model(config, manager, 79);
+        Path export = dir.resolve("export");
+        Seq2SeqExporter.of(model).save(export);
+        dev.seqtoolkit.core.onnx.OnnxChecker.assumeCheckerPasses(List.of(export.resolve(Seq2SeqExporter.ENCODER_FILE),
+                export.resolve(Seq2SeqExporter.DECODER_FILE)));
+        try (DjlStepModel djl = DjlStepModel.of(model, manager);
+                OrtStepModel ort = OrtStepModel.load(export, OnnxModel.Options.defaults())) {
+            DecoderState sa = djl.encode(SOURCES);
+            DecoderState sb = ort.encode(SOURCES);
+            int[][] in = targetInput();
+            int[] order = {2, 0, 0, 1};
+            int[] rowOf = {0, 1, 2};
+            for (int t = 0; t < 4; t++) {
+                int[] previous = new int[rowOf.length];
+                for (int i = 0; i < rowOf.length; i++) {
+                    previous[i] = in[rowOf[i]][t];
+                }
+                StepOutput oa = djl.step(sa, previous);
+                StepOutput ob = ort.step(sb, previous);
+                assertEquals(oa.vocabSize(), ob.vocabSize(), name);
+                assertEquals(config.copy() ? EXTENDED : V, ob.vocabSize());
+                assertRowsClose(oa.logProbs(), ob.logProbs(), 1e-4f, name + " step " + t);
+                sa.close();
+                sb.close();
+                sa = oa.nextState();
+                sb = ob.nextState();
+                if (t == 1) { // coverage, copy ids and states follow the rows
+                    DecoderState ra = sa.reorder(order);
+                    DecoderState rb = sb.reorder(order);
+                    sa.close();
+                    sb.close();
+                    sa = ra;
+                    sb = rb;
+                    int[] next = new int[order.length];
+                    for (int i = 0; i < order.length; i++) {
+                        next[i] = rowOf[order[i]];
+                    }
+                    rowOf = next;
+                }
+            }
+            sa.close();
+            sb.close();
+            for (var search : List.of(GreedySearch.builder().optMaxLength(6).build(),
+                    BeamSearch.builder().optBeamSize(3).optNBest(2).optMaxLength(6).build())) {
+                List<List<Hypothesis>> x = search.decode(djl, SOURCES);
+                List<List<Hypothesis>> y = search.decode(ort, SOURCES);
+                for (int i = 0; i < x.size(); i++) {
+                    for (int k = 0; k < x.get(i).size(); k++) {
+                        assertArrayEquals(x.get(i).get(k).tokens(), y.get(i).get(k).tokens(), name + " sentence " + i);
+                        assertEquals(x.get(i).get(k).score(), y.get(i).get(k).score(), 1e-3, name + " score");
+                    }
+                }
+            }
+        }
     }
 }
