@@ -359,20 +359,9 @@ public final class SentimentCli {
     /** Exports a bundle for ONNX Runtime; the result loads wherever a bundle does ({@code --model DIR}). */
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Export a classifier bundle to ONNX (one graph with the vocabulary, config and provenance beside it).")
-    static final class Export implements Callable<Integer> {
-        @Option(names = "--model", required = true, description = "Bundle directory (DJL form).")
-        Path model;
-        @Option(names = "--out", required = true, description = "Export directory to write (replaced if it is an earlier export).")
-        Path out;
-
+    static final class Export extends ExportCommand {
         @Override
-        public Integer call() throws Exception {
-            run(System.out);
-            return 0;
-        }
-
-        /** Loads the bundle, writes the export, prints where; returns the export directory. */
-        Path run(PrintStream stdout) throws IOException {
+        void export(Path model, Path out) throws IOException {
             try (TextClassifier classifier = TextClassifier.load(model)) {
                 if (classifier.backend() != TextClassifier.Backend.DJL) {
                     throw new CommandLine.ParameterException(new CommandLine(this),
@@ -380,8 +369,6 @@ public final class SentimentCli {
                 }
                 classifier.export(out);
             }
-            stdout.println("exported " + model + " to " + out);
-            return out;
         }
     }
 

@@ -41,6 +41,7 @@ import java.util.concurrent.Callable;
  * summarize train --config examples/configs/cnndm-summarunner.json --dataset cnndm --train-limit 20000 --out models/cnndm-ext
  * summarize evaluate --model models/cnndm-ext --dataset cnndm --lead 3 --result benchmarks/results/cnndm-summarunner-val.json
  * summarize summarize --model models/cnndm-ext --input article.txt
+ * summarize export --model models/samsum-pg --out models/samsum-pg-onnx
  * </pre>
  * Datasets and splits are those of {@link SummaryDataset} (files under the data directory); the
  * default split is the dataset's development split. Each subcommand's work is a method returning
@@ -55,6 +56,7 @@ import java.util.concurrent.Callable;
             SummarizeCli.Train.class,
             SummarizeCli.Evaluate.class,
             SummarizeCli.Summarize.class,
+            SummarizeCli.Export.class,
         })
 public final class SummarizeCli {
 
@@ -451,6 +453,19 @@ public final class SummarizeCli {
                 }
             }
             return 0;
+        }
+    }
+
+    /** Exports an abstractive summarizer to ONNX; {@code evaluate} and {@code summarize} read the export as a model. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export an abstractive summarizer (copy and coverage included) to ONNX; the other subcommands' "
+                    + "--model then accepts the export and runs it in ONNX Runtime.")
+    static final class Export extends ExportCommand {
+        @Override
+        void export(Path model, Path out) throws IOException {
+            try (Summarizer summarizer = Summarizer.load(model)) {
+                summarizer.exportOnnx(out);
+            }
         }
     }
 }

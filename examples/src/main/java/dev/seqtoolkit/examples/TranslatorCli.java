@@ -295,25 +295,12 @@ public final class TranslatorCli {
     /** Exports a bundle for ONNX Runtime; the result loads wherever a bundle does ({@code --model DIR}). */
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Export a translator bundle to ONNX (encoder + decoder step, vocabularies, BPE, config).")
-    static final class Export implements Callable<Integer> {
-        @Option(names = "--model", required = true, description = "Bundle directory (DJL form).")
-        Path model;
-        @Option(names = "--out", required = true, description = "Export directory to write (replaced if it is an earlier export).")
-        Path out;
-
+    static final class Export extends ExportCommand {
         @Override
-        public Integer call() throws Exception {
-            run(System.out);
-            return 0;
-        }
-
-        /** Loads the bundle, writes the export, prints where; returns the export directory. */
-        Path run(PrintStream stdout) throws IOException {
+        void export(Path model, Path out) throws IOException {
             try (Translator translator = Translator.load(model)) {
                 translator.exportOnnx(out);
             }
-            stdout.println("exported " + model + " to " + out);
-            return out;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.seqtoolkit.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,6 +128,17 @@ class SummarizeCliTrainTest {
             System.setOut(saved);
         }
         assertEquals("the zebra was new on monday .", out.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void exportRefusesTheExtractiveModelAndLeavesNoDirectory() {
+        SummarizeCli.Export export = new SummarizeCli.Export();
+        Path out = dir.resolve("extractive-onnx");
+        new CommandLine(export).parseArgs("--model", model.toString(), "--out", out.toString());
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> export.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("extractive"), e.getMessage());
+        assertFalse(Files.exists(out));
     }
 
     @Test

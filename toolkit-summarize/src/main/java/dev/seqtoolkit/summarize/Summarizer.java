@@ -63,11 +63,15 @@ public final class Summarizer implements AutoCloseable {
     }
 
     /**
-     * Loads a saved summarizer of either mode, as its bundle says.
+     * Loads a saved summarizer of either mode, as its bundle says, or an abstractive summarizer's
+     * ONNX export ({@link #exportOnnx}), which then runs in ONNX Runtime.
      *
      * @throws IOException naming the directory or file and what is wrong
      */
     public static Summarizer load(Path directory) throws IOException {
+        if (AbstractiveSummarizer.isOnnxExport(directory)) {
+            return new Summarizer(new AbstractiveModel(AbstractiveSummarizer.load(directory)));
+        }
         ModelBundle bundle = ModelBundle.load(directory);
         String task = bundle.config().path("task").asText("");
         if (ExtractiveSummarizer.TASK.equals(task)) {
@@ -163,6 +167,21 @@ public final class Summarizer implements AutoCloseable {
         }
         return new Evaluation(SummaryEvaluation.evaluateSentences(candidates, references), truncated,
                 examples.size() / seconds);
+    }
+
+    /**
+     * Exports an abstractive summarizer to ONNX (graphs, vocabulary and config in one directory,
+     * written atomically); {@link #load} reads the export back and runs it in ONNX Runtime.
+     *
+     * @throws UnsupportedOperationException for an extractive summarizer (its sentence scorer does not
+     *     export), a model with an utterance encoder, or a summarizer that is itself an export
+     */
+    public void exportOnnx(Path directory) throws IOException {
+        if (!(model instanceof AbstractiveModel a)) {
+            throw new UnsupportedOperationException("ONNX export covers the abstractive summarizer; the extractive "
+                    + "sentence scorer does not export");
+        }
+        a.model().exportOnnx(directory);
     }
 
     /** Saves the summarizer as a model bundle (atomically). */

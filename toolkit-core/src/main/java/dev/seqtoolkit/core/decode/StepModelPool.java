@@ -20,6 +20,7 @@ public final class StepModelPool implements AutoCloseable {
     private final Deque<StepModel> idle = new ArrayDeque<>();
     private final List<StepModel> all = new ArrayList<>();
     private final String owner;
+    private final StepModel concurrent;
     private boolean closed;
 
     /**
@@ -31,8 +32,27 @@ public final class StepModelPool implements AutoCloseable {
         this.owner = owner;
         this.factory = null;
         this.maxModels = 1;
+        this.concurrent = null;
         all.add(model);
         idle.push(model);
+    }
+
+    private StepModelPool(String owner, StepModel threadSafe) {
+        this.owner = owner;
+        this.factory = null;
+        this.maxModels = 1;
+        this.concurrent = threadSafe;
+        all.add(threadSafe);
+    }
+
+    /**
+     * A pool that lends one thread-safe model (such as {@code OrtStepModel}) to every caller at once,
+     * and closes it with the pool.
+     *
+     * @param owner what the pool serves, for the message after closing (e.g. "summarizer")
+     */
+    public static StepModelPool concurrent(StepModel threadSafe, String owner) {
+        return new StepModelPool(owner, java.util.Objects.requireNonNull(threadSafe, "threadSafe"));
     }
 
     /**
@@ -42,6 +62,7 @@ public final class StepModelPool implements AutoCloseable {
      */
     public StepModelPool(Supplier<? extends StepModel> factory, int maxModels, String owner) {
         this.owner = owner;
+        this.concurrent = null;
         if (maxModels < 1) {
             throw new IllegalArgumentException("a step model pool needs at least one model, got " + maxModels);
         }
@@ -51,6 +72,12 @@ public final class StepModelPool implements AutoCloseable {
 
     /** Runs {@code use} with a model that no other thread uses meanwhile. */
     public <T> T with(Function<StepModel, T> use) {
+        if (concurrent != null) {
+            synchronized (this) {
+                check();
+            }
+            return use.apply(concurrent);
+        }
         StepModel model = borrow();
         try {
             return use.apply(model);

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import dev.seqtoolkit.core.decode.DecodeStrategy;
 import dev.seqtoolkit.core.decode.Hypothesis;
 import dev.seqtoolkit.core.decode.StepModelPool;
+import dev.seqtoolkit.core.onnx.OnnxModel;
+import dev.seqtoolkit.core.onnx.OrtStepModel;
 import dev.seqtoolkit.core.seq2seq.DjlStepModel;
 import dev.seqtoolkit.core.seq2seq.Seq2SeqModel;
 import dev.seqtoolkit.core.text.Vocabulary;
@@ -44,8 +46,8 @@ public final class AbstractiveSummarizer implements AutoCloseable {
 
     private final AbstractiveConfig config;
     private final AbstractiveText text;
-    private final Seq2SeqModel model;
-    private final NDManager manager;
+    private final Seq2SeqModel model; // null when loaded from an ONNX export
+    private final NDManager manager; // null when loaded from an ONNX export
     private final StepModelPool models;
     private final TrainingReport report;
 
@@ -73,6 +75,16 @@ public final class AbstractiveSummarizer implements AutoCloseable {
         this.report = report;
         this.models = new StepModelPool(() -> DjlStepModel.of(model, manager),
                 Math.max(1, Runtime.getRuntime().availableProcessors()), "summarizer");
+    }
+
+    /** A summarizer over an exported model in ONNX Runtime, lent to every caller at once. */
+    AbstractiveSummarizer(AbstractiveConfig config, AbstractiveText text, OrtStepModel onnx) {
+        this.config = config;
+        this.text = text;
+        this.model = null;
+        this.manager = null;
+        this.report = null;
+        this.models = StepModelPool.concurrent(onnx, "summarizer");
     }
 
     /**
@@ -103,15 +115,57 @@ public final class AbstractiveSummarizer implements AutoCloseable {
      *     not fit
      */
     public static AbstractiveSummarizer load(Path directory) throws IOException {
+        if (AbstractiveOnnx.isExport(directory)) {
+            return loadOnnx(directory, OnnxModel.Options.defaults());
+        }
         return AbstractiveBundle.load(directory);
+    }
+
+    /**
+     * Loads a summarizer written by {@link #exportOnnx}; it summarizes in ONNX Runtime with the same
+     * search code, and every thread shares the one session pair.
+     *
+     * @param options ONNX Runtime's thread count and optimisation level
+     * @throws IOException naming the file and the problem (see {@link #load})
+     */
+    public static AbstractiveSummarizer loadOnnx(Path directory, OnnxModel.Options options) throws IOException {
+        return AbstractiveOnnx.load(directory, options);
+    }
+
+    /** Whether {@code directory} holds an ONNX export of a summarizer rather than a model bundle. */
+    public static boolean isOnnxExport(Path directory) {
+        return AbstractiveOnnx.isExport(directory);
     }
 
     /**
      * Saves the summarizer as a model bundle (config, vocabulary, parameters, provenance), replacing an
      * earlier bundle at {@code directory} only once the new one is complete.
+     *
+     * @throws UnsupportedOperationException for a summarizer loaded from an ONNX export
      */
     public void save(Path directory) throws IOException {
-        AbstractiveBundle.save(directory, this);
+        AbstractiveBundle.save(directory, djlModel("saved as a model bundle"));
+    }
+
+    /**
+     * Exports the model to ONNX with its vocabulary and config beside it (see {@link AbstractiveOnnx}
+     * for the layout), replacing an earlier export at {@code directory} only once the new one is
+     * complete; {@link #load} and {@link #loadOnnx} read it back.
+     *
+     * @throws UnsupportedOperationException for a model with an utterance encoder (it does not export
+     *     yet), or a summarizer loaded from an ONNX export
+     */
+    public void exportOnnx(Path directory) throws IOException {
+        djlModel("exported again");
+        AbstractiveOnnx.export(directory, this);
+    }
+
+    private AbstractiveSummarizer djlModel(String what) {
+        if (model == null) {
+            throw new UnsupportedOperationException("this summarizer was loaded from an ONNX export and cannot be "
+                    + what + "; use the model bundle it was exported from");
+        }
+        return this;
     }
 
     /** Summarizes one document with the configured decoding. */
@@ -181,6 +235,7 @@ public final class AbstractiveSummarizer implements AutoCloseable {
     }
 
     Seq2SeqModel model() {
+        djlModel("read as a DJL model");
         return model;
     }
 
@@ -195,7 +250,9 @@ public final class AbstractiveSummarizer implements AutoCloseable {
         try {
             models.close();
         } finally {
-            manager.close();
+            if (manager != null) {
+                manager.close();
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.seqtoolkit.summarize.abstractive;
 
 import dev.seqtoolkit.core.io.BundleException;
+import dev.seqtoolkit.core.text.Vocabulary;
 import dev.seqtoolkit.core.nn.CellType;
 import dev.seqtoolkit.core.text.CoreNlpTokenizer;
 import dev.seqtoolkit.summarize.SummaryExample;
@@ -165,6 +166,44 @@ class AbstractiveSummarizerTest {
     }
 
     @Test
+    void onnxExportSummarizesAsTheDjlModelInOnnxRuntime() throws Exception {
+        Path export = dir.resolve("onnx");
+        summarizer.exportOnnx(export);
+        List<String> documents = documents();
+        DecodeOptions greedy = summarizer.config().decoding().withBeamSize(1);
+        List<String> beam = summarizer.summarize(documents);
+        try (AbstractiveSummarizer onnx = AbstractiveSummarizer.load(export)) {
+            assertEquals(summarizer.config(), onnx.config());
+            assertEquals(beam, onnx.summarize(documents), "beam search, copy and coverage");
+            assertEquals(summarizer.summarize(documents, greedy), onnx.summarize(documents, greedy));
+            assertTrue(accuracy(onnx.summarize(documents)) > 0.5, "copies names it never saw");
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<List<String>>> futures = new ArrayList<>();
+                for (int t = 0; t < 3; t++) {
+                    futures.add(pool.submit(() -> onnx.summarize(documents)));
+                }
+                for (Future<List<String>> f : futures) {
+                    assertEquals(beam, f.get(), "one ONNX Runtime session pair shared by three threads");
+                }
+            } finally {
+                pool.shutdown();
+            }
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> onnx.save(dir.resolve("not-a-bundle")));
+            assertTrue(e.getMessage().contains("ONNX export"), e.getMessage());
+        }
+        try (dev.seqtoolkit.summarize.Summarizer facade = dev.seqtoolkit.summarize.Summarizer.load(export)) {
+            assertEquals(beam.get(0), facade.summarize(documents.get(0)).text());
+        }
+        Vocabulary other = Vocabulary.of(List.of(Vocabulary.PAD, Vocabulary.UNK, Vocabulary.BOS, Vocabulary.EOS, "x"));
+        other.save(export.resolve(AbstractiveOnnx.VOCABULARY));
+        BundleException e = assertThrows(BundleException.class, () -> AbstractiveSummarizer.load(export));
+        assertTrue(e.getMessage().contains(AbstractiveOnnx.VOCABULARY) && e.getMessage().contains("not the vocabulary"),
+                e.getMessage());
+    }
+
+    @Test
     void utteranceEncoderTrainsSavesAndLoads() throws Exception {
         AbstractiveConfig config = summarizer.config()
                 .withModel(summarizer.config().model().withUtteranceHiddenSize(8))
@@ -180,6 +219,9 @@ class AbstractiveSummarizerTest {
             try (AbstractiveSummarizer loaded = AbstractiveSummarizer.load(bundle)) {
                 assertEquals(hierarchical.summarize(documents), loaded.summarize(documents));
             }
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> hierarchical.exportOnnx(dir.resolve("hierarchical-onnx")));
+            assertTrue(e.getMessage().contains("utterance encoder"), e.getMessage());
         }
     }
 
