@@ -316,6 +316,8 @@ public final class SummarizeCli {
         int skip;
         @Option(names = "--result", description = "Write the result record (JSON) to this file.")
         Path result;
+        @Option(names = "--candidates", description = "Write every example's id, candidate and reference to this file, one JSON object per line.")
+        Path candidatesFile;
         @Option(names = "--note", description = "Free text stored in the result record.")
         String note;
         @CommandLine.Spec
@@ -353,6 +355,10 @@ public final class SummarizeCli {
                     truncated += s.truncated() ? 1 : 0;
                 }
                 SummaryEvaluation ev = SummaryEvaluation.evaluateSentences(candidates, references);
+                if (candidatesFile != null) {
+                    writeCandidates(candidatesFile, examples, candidates);
+                    stdout.println("wrote " + candidatesFile);
+                }
                 stdout.printf(Locale.ROOT, "%s %s on %s %s: %s (%.1f documents/s; %d truncated)%n",
                         summarizer.config().mode(), model, loaded.dataset().id(), loaded.split(), ev,
                         documents.size() / seconds, truncated);
@@ -390,6 +396,17 @@ public final class SummarizeCli {
             }
             return node;
         }
+    }
+
+    /** {@code {"id", "candidate", "reference"}} per line, in the examples' order, written atomically. */
+    static void writeCandidates(Path file, List<SummaryExample> examples, List<String> candidates) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < examples.size(); i++) {
+            lines.append(json.createObjectNode().put("id", examples.get(i).id()).put("candidate", candidates.get(i))
+                    .put("reference", examples.get(i).summary())).append('\n');
+        }
+        AtomicFiles.write(file, lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The summary length that {@code --sentences} or {@code --words} asks for (at most one of them). */

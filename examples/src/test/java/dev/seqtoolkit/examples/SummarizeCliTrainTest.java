@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -103,8 +104,15 @@ class SummarizeCliTrainTest {
     void evaluateScoresTheModelAndLeadSideBySide() throws IOException {
         SummarizeCli.Evaluate evaluate = new SummarizeCli.Evaluate();
         new CommandLine(evaluate).parseArgs("--model", model.toString(), "--dataset", "cnndm", "--data-dir",
-                dir.resolve("data").toString(), "--lead", "1", "--result", dir.resolve("eval.json").toString());
+                dir.resolve("data").toString(), "--lead", "1", "--result", dir.resolve("eval.json").toString(),
+                "--candidates", dir.resolve("candidates.jsonl").toString());
         ObjectNode node = evaluate.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        List<String> lines = Files.readAllLines(dir.resolve("candidates.jsonl"));
+        assertEquals(30, lines.size());
+        JsonNode first = JSON.readTree(lines.get(0));
+        assertEquals("0", first.get("id").asText());
+        assertTrue(first.get("candidate").asText().contains("zebra"), first.toString());
+        assertTrue(first.get("reference").asText().contains("zebra"), first.toString());
         assertEquals("val", node.get("split").asText());
         assertEquals(30, node.get("examples").asInt());
         double model = node.get("rouge1").asDouble();
