@@ -59,8 +59,16 @@ public final class RunInfo {
         return Runtime.getRuntime().maxMemory() / 1024.0 / 1024.0 / 1024.0;
     }
 
-    /** The current git commit (with "-dirty" when the tree has changes), or "unknown". */
+    /**
+     * The commit of the code that runs: the system property {@code toolkit.commit} when set (a run
+     * from a copy of an earlier build says which build it is), else the working directory's git
+     * commit (with "-dirty" when the tree has changes), else "unknown".
+     */
     public static String gitCommit() {
+        String declared = System.getProperty("toolkit.commit");
+        if (declared != null && !declared.isBlank()) {
+            return declared.strip();
+        }
         try {
             String head = run("git", "rev-parse", "--short=12", "HEAD");
             String status = run("git", "status", "--porcelain", "--untracked-files=no");
