@@ -77,14 +77,8 @@ public final class GreedySearch extends BaseSearch {
                     int s = live[r];
                     boolean eosBlocked = tokens[s].length < minLen[s];
                     int[] blocked = blockedTokens(tokens[s], ngramSize());
-                    int best = -1;
-                    float bestLp = Float.NEGATIVE_INFINITY;
-                    for (int t = 0, o = r * width; t < width; t++, o++) {
-                        if ((best < 0 || lp[o] > bestLp) && allowed(lp[o], t, eosBlocked, blocked)) {
-                            best = t;
-                            bestLp = lp[o];
-                        }
-                    }
+                    int best = bestAllowed(lp, r * width, width, eosBlocked, blocked);
+                    float bestLp = best < 0 ? Float.NEGATIVE_INFINITY : lp[r * width + best];
                     if (best < 0) { // nothing allowed: stop here, unfinished
                         results.set(s, List.of(hypothesis(tokens[s], logProb[s], false, attention.get(s))));
                         continue;
@@ -126,6 +120,37 @@ public final class GreedySearch extends BaseSearch {
         }
         return results;
     }
+
+    /**
+     * The allowed token of highest log-probability in {@code lp[offset, offset + width)}, the lowest
+     * id among equals, or -1 if none is allowed. The row's maximum comes first from a vectorized
+     * reduction; only when its first occurrence is not allowed (NaN in the row, a blocked end or
+     * n-gram, an all -inf row) does the row get the token-by-token scan.
+     */
+    static int bestAllowed(float[] lp, int offset, int width, boolean eosBlocked, int[] blocked) {
+        float max = KERNELS.max(lp, offset, width);
+        if (max > Float.NEGATIVE_INFINITY) { // not NaN
+            for (int t = 0; t < width; t++) {
+                if (lp[offset + t] == max) {
+                    if (allowed(max, t, eosBlocked, blocked)) {
+                        return t;
+                    }
+                    break;
+                }
+            }
+        }
+        int best = -1;
+        float bestLp = Float.NEGATIVE_INFINITY;
+        for (int t = 0, o = offset; t < width; t++, o++) {
+            if ((best < 0 || lp[o] > bestLp) && allowed(lp[o], t, eosBlocked, blocked)) {
+                best = t;
+                bestLp = lp[o];
+            }
+        }
+        return best;
+    }
+
+    private static final dev.seqtoolkit.core.host.HostKernels KERNELS = dev.seqtoolkit.core.host.HostKernels.best();
 
     private static Hypothesis hypothesis(int[] tokens, double logProb, boolean finished, List<float[]> attention) {
         float[][] a = attention.isEmpty() ? null : attention.toArray(new float[0][]);

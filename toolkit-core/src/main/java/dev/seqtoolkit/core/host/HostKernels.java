@@ -25,6 +25,12 @@ public interface HostKernels {
     /** In-place hyperbolic tangent of {@code a[offset, offset + length)}. */
     void tanh(float[] a, int offset, int length);
 
+    /**
+     * The largest of {@code a[offset, offset + length)} as {@link Math#max} would find it: NaN if any
+     * element is NaN, negative infinity for an empty range.
+     */
+    float max(float[] a, int offset, int length);
+
     /** The name shown in benchmarks and logs. */
     String name();
 

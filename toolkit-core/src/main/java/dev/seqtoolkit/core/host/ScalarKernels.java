@@ -51,6 +51,15 @@ final class ScalarKernels implements HostKernels {
     }
 
     @Override
+    public float max(float[] a, int offset, int length) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            m = Math.max(m, a[i]);
+        }
+        return m;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

@@ -100,6 +100,30 @@ final class VectorKernels implements HostKernels {
     }
 
     @Override
+    public float max(float[] a, int offset, int length) {
+        int end = offset + length;
+        int i = offset;
+        float m = Float.NEGATIVE_INFINITY;
+        if (length >= 4 * LANES) {
+            FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            FloatVector m1 = m0;
+            FloatVector m2 = m0;
+            FloatVector m3 = m0;
+            for (int bound = end - 4 * LANES; i <= bound; i += 4 * LANES) {
+                m0 = m0.max(FloatVector.fromArray(SPECIES, a, i));
+                m1 = m1.max(FloatVector.fromArray(SPECIES, a, i + LANES));
+                m2 = m2.max(FloatVector.fromArray(SPECIES, a, i + 2 * LANES));
+                m3 = m3.max(FloatVector.fromArray(SPECIES, a, i + 3 * LANES));
+            }
+            m = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < end; i++) {
+            m = Math.max(m, a[i]);
+        }
+        return m;
+    }
+
+    @Override
     public String name() {
         return "vector-" + SPECIES.vectorBitSize();
     }

@@ -333,6 +333,40 @@ class SearchTest {
         assertArrayEquals(new int[0], BaseSearch.blockedTokens(new int[] {4, 5, 6}, 0));
     }
 
+    /** The definition GreedySearch.bestAllowed must agree with: the first allowed token of highest log-prob. */
+    private static int bestAllowedByScan(float[] lp, int offset, int width, boolean eosBlocked, int[] blocked) {
+        int best = -1;
+        for (int t = 0; t < width; t++) {
+            float v = lp[offset + t];
+            if (BaseSearch.allowed(v, t, eosBlocked, blocked) && (best < 0 || v > lp[offset + best])) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void greedyChoiceEqualsTheTokenByTokenScanWithTiesNanInfinitiesAndBlocking() {
+        java.util.Random random = new java.util.Random(17);
+        int width = 37;
+        for (int trial = 0; trial < 5000; trial++) {
+            float[] lp = new float[3 + width];
+            for (int i = 0; i < lp.length; i++) {
+                int kind = random.nextInt(10);
+                lp[i] = kind == 0 ? Float.NEGATIVE_INFINITY : kind == 1 ? Float.NaN
+                        : kind < 5 ? -random.nextInt(3) : (float) -random.nextDouble() * 4; // many ties
+            }
+            if (trial % 7 == 0) {
+                java.util.Arrays.fill(lp, Float.NEGATIVE_INFINITY);
+            }
+            boolean eosBlocked = random.nextBoolean();
+            int[] blocked = random.nextInt(3) == 0 ? new int[0]
+                    : new int[] {random.nextInt(width), random.nextInt(width), SpecialIds.EOS};
+            assertEquals(bestAllowedByScan(lp, 3, width, eosBlocked, blocked),
+                    GreedySearch.bestAllowed(lp, 3, width, eosBlocked, blocked), "trial " + trial);
+        }
+    }
+
     @Test
     void rowsWithoutAnyAllowedTokenStopUnfinished() {
         // vocabulary with only a and eos possible; n = 1 blocks a after one use, min length 2 blocks eos

@@ -66,6 +66,31 @@ class HostKernelsTest {
     }
 
     @Test
+    void maxIsMathMaxOverTheRangeAtOddSizesWithNanAndInfinities() {
+        java.util.Random random = new java.util.Random(5);
+        for (HostKernels kernels : new HostKernels[] {HostKernels.scalar(), HostKernels.best()}) {
+            for (int length : new int[] {0, 1, 3, 17, 64, 129, 8003}) {
+                float[] a = new float[length + 7];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) random.nextGaussian() * 10;
+                }
+                a[0] = 1e9f; // outside the range [3, 3 + length): must be ignored
+                float expected = Float.NEGATIVE_INFINITY;
+                for (int i = 3; i < 3 + length; i++) {
+                    expected = Math.max(expected, a[i]);
+                }
+                assertEquals(expected, kernels.max(a, 3, length), kernels.name() + " length " + length);
+                if (length > 0) {
+                    a[3 + length - 1] = Float.POSITIVE_INFINITY;
+                    assertEquals(Float.POSITIVE_INFINITY, kernels.max(a, 3, length));
+                    a[3 + length / 2] = Float.NaN;
+                    assertTrue(Float.isNaN(kernels.max(a, 3, length)), kernels.name() + ": NaN wins, length " + length);
+                }
+            }
+        }
+    }
+
+    @Test
     void packingRejectsWrongSizes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PackedMatrix.pack(new float[5], 2, 3, HostKernels.scalar()));
