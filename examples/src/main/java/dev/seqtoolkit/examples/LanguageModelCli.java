@@ -12,6 +12,7 @@ import dev.seqtoolkit.core.lm.Sampler;
 import dev.seqtoolkit.core.lm.TextLanguageModel;
 import dev.seqtoolkit.core.nn.CellType;
 import dev.seqtoolkit.core.nn.GateActivation;
+import dev.seqtoolkit.core.onnx.OnnxLanguageModel;
 import dev.seqtoolkit.core.train.GradientClipping;
 import dev.seqtoolkit.core.train.LearningRateSchedule;
 import dev.seqtoolkit.core.train.MetricMode;
@@ -30,11 +31,14 @@ import java.util.concurrent.Callable;
  * <pre>
  * lm train --data-dir ../shared/datasets --text timemachine/timemachine.txt --out models/timemachine
  * lm generate --model models/timemachine "time traveller"
+ * lm export --model models/timemachine --out models/timemachine.onnx
+ * lm generate --model models/timemachine.onnx "time traveller"      # in ONNX Runtime
  * </pre>
  */
 @Command(name = "lm", mixinStandardHelpOptions = true,
-        description = "Recurrent language models: train, generate, evaluate.",
-        subcommands = {LanguageModelCli.Train.class, LanguageModelCli.Generate.class, LanguageModelCli.Evaluate.class})
+        description = "Recurrent language models: train, generate, evaluate, export.",
+        subcommands = {LanguageModelCli.Train.class, LanguageModelCli.Generate.class, LanguageModelCli.Evaluate.class,
+            LanguageModelCli.Export.class})
 public final class LanguageModelCli {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -211,9 +215,17 @@ public final class LanguageModelCli {
 
         @Override
         public Integer call() throws Exception {
+            Sampler sampler = temperature == 0 ? Sampler.greedy() : Sampler.sampling(temperature, topK, seed);
+            if (java.nio.file.Files.isRegularFile(model)) { // an ONNX export (lm export)
+                try (OnnxLanguageModel lm = OnnxLanguageModel.load(model)) {
+                    for (String prefix : prefixes) {
+                        System.out.println(lm.generate(prefix, length, sampler));
+                    }
+                }
+                return 0;
+            }
             try (TextLanguageModel lm = TextLanguageModel.load(model)) {
                 for (String prefix : prefixes) {
-                    Sampler sampler = temperature == 0 ? Sampler.greedy() : Sampler.sampling(temperature, topK, seed);
                     System.out.println(lm.generate(prefix, length, sampler));
                 }
             }
@@ -259,6 +271,24 @@ public final class LanguageModelCli {
                     System.out.println("wrote " + result);
                 }
             }
+            return 0;
+        }
+    }
+
+    /** Exports a saved model to one ONNX file that {@code generate --model FILE} runs in ONNX Runtime. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export a language-model bundle to one ONNX file (tokenizer, vocabulary, config and provenance in its metadata).")
+    static final class Export implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "Bundle directory.") Path model;
+        @Option(names = "--out", required = true, description = "ONNX file to write (atomically).") Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            try (TextLanguageModel lm = TextLanguageModel.load(model)) {
+                OnnxLanguageModel.export(lm, out, Provenance.builder().setConfig(lm.configJson())
+                        .addDataString(lm.vocabulary().sha256()).addExtra("export", "onnx").build());
+            }
+            System.out.println("exported " + model + " to " + out);
             return 0;
         }
     }

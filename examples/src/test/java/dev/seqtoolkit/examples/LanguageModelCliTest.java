@@ -42,6 +42,10 @@ class LanguageModelCliTest {
         String sampled = execute("generate", "--model", model.toString(), "--length", "12", "--temperature", "0.7",
                 "--top-k", "3", "--seed", "5", "the");
         assertTrue(sampled.startsWith("the") && sampled.strip().length() == 15, sampled);
+        Path onnx = dir.resolve("model.onnx");
+        assertTrue(execute("export", "--model", model.toString(), "--out", onnx.toString()).contains("exported"));
+        assertEquals(generated, execute("generate", "--model", onnx.toString(), "--length", "12", "the time trav"),
+                "greedy text from the ONNX export in ONNX Runtime");
         Path result = dir.resolve("result.json");
         String evaluated = execute("evaluate", "--model", model.toString(), "--text", text.toString(), "--batch", "2",
                 "--tail", "0.5", "--sample", "the", "--result", result.toString());
