@@ -390,6 +390,7 @@ public final class Translator implements AutoCloseable {
         private TranslationPipeline pipeline;
         private StepModel model;
         private Supplier<? extends StepModel> factory;
+        private StepModel shared;
         private int maxModels = Runtime.getRuntime().availableProcessors();
         private TranslatorConfig config = TranslatorConfig.defaults();
         private ModelSaver saver;
@@ -421,6 +422,16 @@ public final class Translator implements AutoCloseable {
          */
         public Builder setModelFactory(Supplier<? extends StepModel> factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Sets one thread-safe step model (such as {@code OrtStepModel}) that every concurrent call
+         * uses at once; the translator closes it. One of this, {@link #setModel} and {@link
+         * #setModelFactory} is required.
+         */
+        public Builder setSharedModel(StepModel threadSafe) {
+            this.shared = Objects.requireNonNull(threadSafe, "threadSafe");
             return this;
         }
 
@@ -458,13 +469,15 @@ public final class Translator implements AutoCloseable {
 
         /** @return the translator */
         public Translator build() {
-            if (pipeline == null || (model == null) == (factory == null)) {
+            int models = (model != null ? 1 : 0) + (factory != null ? 1 : 0) + (shared != null ? 1 : 0);
+            if (pipeline == null || models != 1) {
                 throw new IllegalStateException("Translator.Builder: required setPipeline and exactly one of"
-                        + " setModel and setModelFactory" + (pipeline == null ? " (pipeline missing)" : "")
-                        + (model != null && factory != null ? " (both models given)" : "")
-                        + (model == null && factory == null ? " (model missing)" : ""));
+                        + " setModel, setModelFactory and setSharedModel" + (pipeline == null ? " (pipeline missing)" : "")
+                        + (models > 1 ? " (" + models + " models given)" : "")
+                        + (models == 0 ? " (model missing)" : ""));
             }
             StepModelPool pool = model != null ? new StepModelPool(model, "translator")
+                    : shared != null ? StepModelPool.concurrent(shared, "translator")
                     : new StepModelPool(factory, maxModels, "translator");
             try {
                 return new Translator(pipeline, pool, config, saver, onnxExporter, true, resource, report);

@@ -2,9 +2,6 @@ package dev.seqtoolkit.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.seqtoolkit.core.decode.DecoderState;
-import dev.seqtoolkit.core.decode.StepModel;
-import dev.seqtoolkit.core.decode.StepOutput;
 import dev.seqtoolkit.core.io.AtomicFiles;
 import dev.seqtoolkit.core.io.BundleException;
 import dev.seqtoolkit.core.io.Provenance;
@@ -21,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A translator exported for ONNX Runtime: a directory that is usable on its own, from Java
@@ -141,42 +137,10 @@ final class TranslatorOnnx {
             TranslationPipeline pipeline = TranslationPipeline.builder().setSourceBpe(sourceBpe).setTargetBpe(targetBpe)
                     .setSourceVocabulary(source).setTargetVocabulary(target).optLowercase(config.pipeline().lowercase())
                     .optMaxSourceTokens(config.pipeline().maxSourceTokens()).build();
-            StepModel shared = new SharedStepModel(model);
-            return Translator.builder().setPipeline(pipeline).setModelFactory(() -> shared).optConfig(config)
-                    .optResource(model).build();
+            return Translator.builder().setPipeline(pipeline).setSharedModel(model).optConfig(config).build();
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
-    }
-
-    /**
-     * The thread-safe {@link OrtStepModel} lent to every caller at once; the translator closes the
-     * real one as its resource, so closing a view does nothing.
-     */
-    private static final class SharedStepModel implements StepModel {
-        private final OrtStepModel model;
-
-        SharedStepModel(OrtStepModel model) {
-            this.model = model;
-        }
-
-        @Override
-        public int vocabSize() {
-            return model.vocabSize();
-        }
-
-        @Override
-        public DecoderState encode(List<int[]> sourceIds) {
-            return model.encode(sourceIds);
-        }
-
-        @Override
-        public StepOutput step(DecoderState state, int[] previousTokens) {
-            return model.step(state, previousTokens);
-        }
-
-        @Override
-        public void close() {}
     }
 }
