@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqtoolkit.core.data.DataDirectory;
 import dev.seqtoolkit.core.engine.Engines;
 import dev.seqtoolkit.core.io.AtomicFiles;
+import dev.seqtoolkit.core.onnx.OnnxModel;
 import dev.seqtoolkit.core.io.RunInfo;
 import dev.seqtoolkit.summarize.Baselines;
 import dev.seqtoolkit.summarize.DocumentFormat;
@@ -316,6 +317,8 @@ public final class SummarizeCli {
         int skip;
         @Option(names = "--result", description = "Write the result record (JSON) to this file.")
         Path result;
+        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
+        int ortThreads;
         @Option(names = "--candidates", description = "Write every example's id, candidate and reference to this file, one JSON object per line.")
         Path candidatesFile;
         @Option(names = "--note", description = "Free text stored in the result record.")
@@ -343,7 +346,8 @@ public final class SummarizeCli {
                 references.add(e.summary());
             }
             ObjectNode node = record(spec);
-            try (Summarizer summarizer = Summarizer.load(model)) {
+            try (Summarizer summarizer = Summarizer.load(model,
+                    OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
                 long start = System.nanoTime();
                 List<Summary> summaries = minTokens == null ? summarizer.summarize(documents, length)
                         : withMinimum(summarizer, documents, length, minTokens);
@@ -446,6 +450,8 @@ public final class SummarizeCli {
         Integer sentences;
         @Option(names = "--words", description = "Summary length budget in words instead of sentences.")
         Integer words;
+        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
+        int ortThreads;
         @CommandLine.Parameters(arity = "0..*", description = "Documents to summarize.")
         List<String> documents = new ArrayList<>();
 
@@ -459,7 +465,8 @@ public final class SummarizeCli {
             if (docs.isEmpty()) {
                 docs.add(new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             }
-            try (Summarizer summarizer = Summarizer.load(model)) {
+            try (Summarizer summarizer = Summarizer.load(model,
+                    OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
                 for (Summary s : summarizer.summarize(docs, length)) {
                     System.out.println(s.text());
                     if (s.truncated()) {

@@ -2,6 +2,7 @@ package dev.seqtoolkit.summarize;
 
 import dev.seqtoolkit.core.io.BundleException;
 import dev.seqtoolkit.core.io.ModelBundle;
+import dev.seqtoolkit.core.onnx.OnnxModel;
 import dev.seqtoolkit.summarize.abstractive.AbstractiveConfig;
 import dev.seqtoolkit.summarize.abstractive.AbstractiveSummarizer;
 import dev.seqtoolkit.summarize.extractive.ExtractiveSummarizer;
@@ -69,8 +70,17 @@ public final class Summarizer implements AutoCloseable {
      * @throws IOException naming the directory or file and what is wrong
      */
     public static Summarizer load(Path directory) throws IOException {
+        return load(directory, OnnxModel.Options.defaults());
+    }
+
+    /**
+     * As {@link #load(Path)}, with ONNX Runtime's thread count and optimisation level for an export.
+     *
+     * @param onnxOptions used only when {@code directory} is an ONNX export
+     */
+    public static Summarizer load(Path directory, OnnxModel.Options onnxOptions) throws IOException {
         if (AbstractiveSummarizer.isOnnxExport(directory)) {
-            return new Summarizer(new AbstractiveModel(AbstractiveSummarizer.load(directory)));
+            return new Summarizer(new AbstractiveModel(AbstractiveSummarizer.loadOnnx(directory, onnxOptions)));
         }
         ModelBundle bundle = ModelBundle.load(directory);
         String task = bundle.config().path("task").asText("");

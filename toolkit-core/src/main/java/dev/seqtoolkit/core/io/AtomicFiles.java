@@ -84,6 +84,7 @@ public final class AtomicFiles {
         Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
+            sharePermissions(temp, absolute);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel))) {
                 writer.write(out);
@@ -98,6 +99,22 @@ public final class AtomicFiles {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /**
+     * Gives the temporary file the permissions the result should have: those of the file it replaces,
+     * else {@code rw-r--r--}, as an ordinary new file gets (a temporary file starts as {@code
+     * rw-------}, which would keep models and results from other users of a machine). No-op where the
+     * file system has no POSIX permissions.
+     */
+    private static void sharePermissions(Path temp, Path target) throws IOException {
+        java.nio.file.attribute.PosixFileAttributeView view =
+                Files.getFileAttributeView(temp, java.nio.file.attribute.PosixFileAttributeView.class);
+        if (view == null) {
+            return;
+        }
+        view.setPermissions(Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     /** Fills a new directory. */

@@ -30,6 +30,21 @@ class AtomicFilesTest {
     }
 
     @Test
+    void newFilesAreReadableByOthersAndReplacedFilesKeepTheirPermissions() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null,
+                "no POSIX permissions on this file system");
+        Path target = dir.resolve("model.json");
+        AtomicFiles.writeString(target, "{}");
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(target)), "not the temporary file's rw-------");
+        Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        AtomicFiles.writeString(target, "{\"a\": 1}");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(target)), "a user's choice survives the replacement");
+    }
+
+    @Test
     void failingWriterLeavesTheOldFileIntact() throws IOException {
         Path target = dir.resolve("model.bin");
         AtomicFiles.writeString(target, "old content");
