@@ -44,7 +44,7 @@ public final class LanguageModelCli {
     static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new LanguageModelCli()).execute(args));
+        System.exit(Programs.commandLine(new LanguageModelCli()).execute(args));
     }
 
     /** Trains and saves a model; prints training and held-out perplexity. */

@@ -68,7 +68,7 @@ public final class SentimentCli {
     static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SentimentCli()).execute(args));
+        System.exit(Programs.commandLine(new SentimentCli()).execute(args));
     }
 
     /** Trains and saves a classifier. */

@@ -62,7 +62,7 @@ import java.util.concurrent.Callable;
 public final class SummarizeCli {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SummarizeCli()).execute(args));
+        System.exit(Programs.commandLine(new SummarizeCli()).execute(args));
     }
 
     /** Options that name a dataset split; mix into any subcommand that reads one ({@code @Mixin}). */

@@ -3,6 +3,7 @@ package dev.seqtoolkit.examples;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seqtoolkit.core.onnx.OnnxModel;
 import dev.seqtoolkit.core.engine.Engines;
 import dev.seqtoolkit.core.io.AtomicFiles;
 import dev.seqtoolkit.core.io.RunInfo;
@@ -54,7 +55,7 @@ import java.util.concurrent.Callable;
 public final class TranslatorCli {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new TranslatorCli()).execute(args));
+        System.exit(Programs.commandLine(new TranslatorCli()).execute(args));
     }
 
     /** Trains and saves a translator. */
@@ -122,6 +123,8 @@ public final class TranslatorCli {
         Integer beam;
         @Option(names = "--nbest", defaultValue = "1", description = "Print the n best translations with scores, tab-separated.")
         int nBest;
+        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
+        int ortThreads;
         @Option(names = "--attention-png", description = "Write a heat map of the attention of the (first) sentence to this PNG file.")
         Path attentionPng;
         @Parameters(arity = "0..*", description = "Sentences to translate.")
@@ -133,7 +136,7 @@ public final class TranslatorCli {
         @Override
         public Integer call() throws Exception {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            try (Translator translator = Translator.load(model)) {
+            try (Translator translator = Translator.load(model, OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
                 run(translator, stdin, System.out, System.err);
             }
             return failures == 0 ? 0 : 1;
@@ -237,12 +240,14 @@ public final class TranslatorCli {
         Integer beam;
         @Option(names = "--json", description = "Also write the result as JSON to this file.")
         Path json;
+        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
+        int ortThreads;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            try (Translator translator = Translator.load(model)) {
+            try (Translator translator = Translator.load(model, OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
                 run(translator, System.out);
             }
             return 0;

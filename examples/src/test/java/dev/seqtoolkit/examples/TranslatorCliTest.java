@@ -75,6 +75,20 @@ class TranslatorCliTest {
     }
 
     @Test
+    void badInputEndsWithOneLineNamingTheProblemAndExitCode2(@TempDir Path dir) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = Programs.commandLine(new TranslatorCli());
+        cli.setErr(new java.io.PrintWriter(err, true));
+        Path missing = dir.resolve("no-model");
+        assertEquals(Programs.BAD_INPUT, cli.execute("translate", "--model", missing.toString(), "x"));
+        String message = err.toString().strip();
+        assertTrue(message.startsWith("translate: ") && message.contains(missing.toString()), message);
+        assertTrue(!message.contains("\tat "), "no stack trace: " + message);
+        assertTrue(Programs.isBadInput(new IllegalArgumentException()) && !Programs.isBadInput(new NullPointerException()));
+        assertEquals("outer (inner)", Programs.describe(new IllegalStateException("outer", new IOException("inner"))));
+    }
+
+    @Test
     void trainWritesALoadableBundleAndReportsDevBleu() {
         assertTrue(Files.isRegularFile(bundle.resolve("manifest.json")));
         assertTrue(devMetrics.containsKey("bleu") && devMetrics.containsKey("loss"), devMetrics.toString());

@@ -360,8 +360,16 @@ public final class Translator implements AutoCloseable {
      *     that do not fit
      */
     public static Translator load(Path bundle) throws IOException {
+        return load(bundle, OnnxModel.Options.defaults());
+    }
+
+    /**
+     * As {@link #load(Path)}, with ONNX Runtime's thread count and optimisation level should
+     * {@code bundle} be an ONNX export ({@link #exportOnnx}).
+     */
+    public static Translator load(Path bundle, OnnxModel.Options onnxOptions) throws IOException {
         if (TranslatorOnnx.isExport(bundle)) {
-            return loadOnnx(bundle, OnnxModel.Options.defaults());
+            return loadOnnx(bundle, onnxOptions);
         }
         return TranslatorBundle.load(bundle);
     }
