@@ -173,8 +173,8 @@ public final class SentimentCli {
         Path html;
         @Option(names = "--json", description = "Print one JSON object per text (label, probabilities, attention) instead of tab-separated lines.")
         boolean json;
-        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
-        int ortThreads;
+        @CommandLine.Mixin
+        OrtOptions ort = new OrtOptions();
         @Parameters(arity = "0..*", description = "Texts to classify.")
         List<String> texts = new ArrayList<>();
 
@@ -183,7 +183,7 @@ public final class SentimentCli {
         @Override
         public Integer call() throws Exception {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            try (TextClassifier classifier = load(model, ortThreads)) {
+            try (TextClassifier classifier = load(model, ort.options())) {
                 run(classifier, stdin, System.out, System.err);
             }
             return failures == 0 ? 0 : 1;
@@ -301,14 +301,14 @@ public final class SentimentCli {
         long splitSeed;
         @Option(names = "--json", description = "Also write the result as JSON to this file.")
         Path json;
-        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
-        int ortThreads;
+        @CommandLine.Mixin
+        OrtOptions ort = new OrtOptions();
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            try (TextClassifier classifier = load(model, ortThreads)) {
+            try (TextClassifier classifier = load(model, ort.options())) {
                 run(classifier, System.out);
             }
             return 0;
@@ -349,10 +349,10 @@ public final class SentimentCli {
         }
     }
 
-    /** A bundle on the DJL engine, or an ONNX export in ONNX Runtime with {@code threads} intra-op threads. */
-    static TextClassifier load(Path model, int threads) throws IOException {
+    /** A bundle on the DJL engine, or an ONNX export in ONNX Runtime with {@code onnx}'s options. */
+    static TextClassifier load(Path model, OnnxModel.Options onnx) throws IOException {
         return TextClassifier.isOnnxExport(model)
-                ? TextClassifier.loadOnnx(model, OnnxModel.Options.defaults().withIntraOpThreads(threads))
+                ? TextClassifier.loadOnnx(model, onnx)
                 : TextClassifier.load(model);
     }
 

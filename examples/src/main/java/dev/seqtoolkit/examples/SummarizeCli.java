@@ -317,8 +317,8 @@ public final class SummarizeCli {
         int skip;
         @Option(names = "--result", description = "Write the result record (JSON) to this file.")
         Path result;
-        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
-        int ortThreads;
+        @CommandLine.Mixin
+        OrtOptions ort = new OrtOptions();
         @Option(names = "--candidates", description = "Write every example's id, candidate and reference to this file, one JSON object per line.")
         Path candidatesFile;
         @Option(names = "--note", description = "Free text stored in the result record.")
@@ -347,7 +347,7 @@ public final class SummarizeCli {
             }
             ObjectNode node = record(spec);
             try (Summarizer summarizer = Summarizer.load(model,
-                    OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
+                    ort.options())) {
                 long start = System.nanoTime();
                 List<Summary> summaries = minTokens == null ? summarizer.summarize(documents, length)
                         : withMinimum(summarizer, documents, length, minTokens);
@@ -450,8 +450,8 @@ public final class SummarizeCli {
         Integer sentences;
         @Option(names = "--words", description = "Summary length budget in words instead of sentences.")
         Integer words;
-        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
-        int ortThreads;
+        @CommandLine.Mixin
+        OrtOptions ort = new OrtOptions();
         @CommandLine.Parameters(arity = "0..*", description = "Documents to summarize.")
         List<String> documents = new ArrayList<>();
 
@@ -466,7 +466,7 @@ public final class SummarizeCli {
                 docs.add(new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             }
             try (Summarizer summarizer = Summarizer.load(model,
-                    OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
+                    ort.options())) {
                 for (Summary s : summarizer.summarize(docs, length)) {
                     System.out.println(s.text());
                     if (s.truncated()) {

@@ -123,8 +123,8 @@ public final class TranslatorCli {
         Integer beam;
         @Option(names = "--nbest", defaultValue = "1", description = "Print the n best translations with scores, tab-separated.")
         int nBest;
-        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
-        int ortThreads;
+        @CommandLine.Mixin
+        OrtOptions ort = new OrtOptions();
         @Option(names = "--attention-png", description = "Write a heat map of the attention of the (first) sentence to this PNG file.")
         Path attentionPng;
         @Parameters(arity = "0..*", description = "Sentences to translate.")
@@ -136,7 +136,7 @@ public final class TranslatorCli {
         @Override
         public Integer call() throws Exception {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            try (Translator translator = Translator.load(model, OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
+            try (Translator translator = Translator.load(model, ort.options())) {
                 run(translator, stdin, System.out, System.err);
             }
             return failures == 0 ? 0 : 1;
@@ -240,14 +240,14 @@ public final class TranslatorCli {
         Integer beam;
         @Option(names = "--json", description = "Also write the result as JSON to this file.")
         Path json;
-        @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads when --model is an ONNX export (default: ${DEFAULT-VALUE}).")
-        int ortThreads;
+        @CommandLine.Mixin
+        OrtOptions ort = new OrtOptions();
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            try (Translator translator = Translator.load(model, OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
+            try (Translator translator = Translator.load(model, ort.options())) {
                 run(translator, System.out);
             }
             return 0;

@@ -144,8 +144,9 @@ class SentimentCliTest {
         SentimentCli.Evaluate evaluate = new SentimentCli.Evaluate();
         new CommandLine(evaluate).parseArgs("--model", export.toString(), "--test", dir.resolve("test.txt").toString(),
                 "--ort-threads", "2");
+        assertEquals(2, evaluate.ort.threads);
         try (TextClassifier djl = TextClassifier.load(bundle);
-                TextClassifier onnx = SentimentCli.load(export, evaluate.ortThreads)) {
+                TextClassifier onnx = SentimentCli.load(export, evaluate.ort.options())) {
             assertEquals(TextClassifier.Backend.ONNX_RUNTIME, onnx.backend());
             SentimentCli.Evaluate onDjl = new SentimentCli.Evaluate();
             new CommandLine(onDjl).parseArgs("--model", bundle.toString(), "--test", dir.resolve("test.txt").toString());

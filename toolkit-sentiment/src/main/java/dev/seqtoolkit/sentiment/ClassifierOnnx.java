@@ -8,17 +8,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqtoolkit.core.hierarchy.HierarchicalBatch;
 import dev.seqtoolkit.core.io.AtomicFiles;
 import dev.seqtoolkit.core.io.BundleException;
+import dev.seqtoolkit.core.io.ExportConfig;
 import dev.seqtoolkit.core.io.Provenance;
 import dev.seqtoolkit.core.onnx.ClassifierExporter;
 import dev.seqtoolkit.core.onnx.ClassifierSession;
 import dev.seqtoolkit.core.onnx.OnnxModel;
-import dev.seqtoolkit.core.text.TextFiles;
 import dev.seqtoolkit.core.text.Vocabulary;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -96,25 +95,7 @@ final class ClassifierOnnx {
     static TextClassifier.Parts load(Path directory, OnnxModel.Options options, SentimentConfig.Architecture expected)
             throws IOException {
         Path configFile = directory.resolve(CONFIG_FILE);
-        if (!Files.isRegularFile(configFile)) {
-            throw new NoSuchFileException(configFile.toString(), null,
-                    "not an ONNX classifier export (no " + CONFIG_FILE + ")");
-        }
-        JsonNode tree;
-        try {
-            tree = SentimentConfig.JSON.readTree(TextFiles.readString(configFile));
-        } catch (JsonProcessingException e) {
-            throw new BundleException(configFile + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (!FORMAT.equals(tree.path("format").asText())) {
-            throw new BundleException(configFile + ": not an ONNX classifier export (format '"
-                    + tree.path("format").asText() + "', expected '" + FORMAT + "')");
-        }
-        int version = tree.path("version").asInt(-1);
-        if (version != VERSION) {
-            throw new BundleException(configFile + ": export version " + tree.path("version") + "; this toolkit reads "
-                    + "version " + VERSION + (version > VERSION ? " (the export is newer)" : ""));
-        }
+        JsonNode tree = ExportConfig.read(configFile, FORMAT, VERSION, "classifier");
         if (!SentimentBundle.TASK.equals(tree.path("task").asText())) {
             throw new BundleException(configFile + ": not a sentiment model (task is '" + tree.path("task").asText() + "')");
         }

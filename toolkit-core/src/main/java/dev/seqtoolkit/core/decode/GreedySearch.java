@@ -1,5 +1,7 @@
 package dev.seqtoolkit.core.decode;
 
+import dev.seqtoolkit.core.host.HostKernels;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -12,6 +14,7 @@ import java.util.List;
  * BaseSearch}. The score is the raw log-probability (no length penalty).
  */
 public final class GreedySearch extends BaseSearch {
+    private static final HostKernels KERNELS = HostKernels.best();
 
     GreedySearch(Builder builder) {
         super(builder);
@@ -149,8 +152,6 @@ public final class GreedySearch extends BaseSearch {
         }
         return best;
     }
-
-    private static final dev.seqtoolkit.core.host.HostKernels KERNELS = dev.seqtoolkit.core.host.HostKernels.best();
 
     private static Hypothesis hypothesis(int[] tokens, double logProb, boolean finished, List<float[]> attention) {
         float[][] a = attention.isEmpty() ? null : attention.toArray(new float[0][]);

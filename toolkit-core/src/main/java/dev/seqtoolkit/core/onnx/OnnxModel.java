@@ -46,10 +46,12 @@ public final class OnnxModel implements AutoCloseable {
     private final Map<String, Integer> outputRanks;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
-    private boolean profiling;
+    private final boolean profiling;
 
-    private OnnxModel(Path file, OrtSession session, OnnxMl.ModelProto proto, long opset) throws OrtException {
+    private OnnxModel(Path file, OrtSession session, OnnxMl.ModelProto proto, long opset, boolean profiling)
+            throws OrtException {
         this.file = file;
+        this.profiling = profiling;
         this.session = session;
         this.irVersion = proto.getIrVersion();
         this.opset = opset;
@@ -89,8 +91,7 @@ public final class OnnxModel implements AutoCloseable {
                     "ONNX Runtime could not load the model: " + e.getMessage(), e);
         }
         try {
-            OnnxModel model = new OnnxModel(file, session, proto, opset);
-            model.profiling = options.profilePrefix != null;
+            OnnxModel model = new OnnxModel(file, session, proto, opset, options.profilePrefix != null);
             model.checkSignature(options.expected);
             return model;
         } catch (OrtException e) {

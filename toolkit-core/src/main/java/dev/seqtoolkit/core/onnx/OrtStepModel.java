@@ -381,14 +381,19 @@ public final class OrtStepModel implements StepModel {
     /** Copies an output into a new array and closes the tensor. */
     private static float[] read(OrtSession.Result result, String name, int expected) {
         try (OnnxTensor tensor = output(result, name, expected)) {
-            FloatBuffer buffer = tensor.getFloatBuffer(); // already a heap copy: take its array
-            if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.array().length == expected) {
-                return buffer.array();
-            }
-            float[] values = new float[expected];
-            buffer.get(values);
-            return values;
+            return floats(tensor);
         }
+    }
+
+    /** A tensor's values on the heap: the array of the copy ONNX Runtime already makes, no second copy. */
+    private static float[] floats(OnnxTensor tensor) {
+        FloatBuffer buffer = tensor.getFloatBuffer();
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.array().length == buffer.remaining()) {
+            return buffer.array();
+        }
+        float[] values = new float[buffer.remaining()];
+        buffer.get(values);
+        return values;
     }
 
     private static OnnxTensor tensor(OrtEnvironment env, float[] values, long[] shape) throws OrtException {
@@ -400,19 +405,19 @@ public final class OrtStepModel implements StepModel {
 
     /** Gathers rows: row {@code i} of the result is row {@code index[i]} of {@code a}, rows of {@code width}. */
     static float[] gatherRows(float[] a, int width, int[] index) {
-        float[] out = new float[index.length * width];
-        for (int i = 0; i < index.length; i++) {
-            System.arraycopy(a, index[i] * width, out, i * width, width);
-        }
-        return out;
+        return gather(a, new float[index.length * width], width, index);
     }
 
+    /** {@link #gatherRows} for the copy ids. */
     private static int[] gatherIds(int[] a, int width, int[] index) {
-        int[] out = new int[index.length * width];
+        return gather(a, new int[index.length * width], width, index);
+    }
+
+    private static <T> T gather(T from, T to, int width, int[] index) {
         for (int i = 0; i < index.length; i++) {
-            System.arraycopy(a, index[i] * width, out, i * width, width);
+            System.arraycopy(from, index[i] * width, to, i * width, width);
         }
-        return out;
+        return to;
     }
 
     /** As {@link #gatherRows} on axis 1 of {@code (layers, rows, width)}. */
@@ -455,14 +460,7 @@ public final class OrtStepModel implements StepModel {
         }
 
         float[] values(int i) {
-            FloatBuffer b = tensors[i].getFloatBuffer();
-            return b.hasArray() && b.arrayOffset() == 0 && b.array().length == b.remaining() ? b.array() : copy(b);
-        }
-
-        private static float[] copy(FloatBuffer b) {
-            float[] out = new float[b.remaining()];
-            b.get(out);
-            return out;
+            return floats(tensors[i]);
         }
 
         Shared retain() {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqtoolkit.core.io.AtomicFiles;
 import dev.seqtoolkit.core.io.BundleException;
+import dev.seqtoolkit.core.io.ExportConfig;
 import dev.seqtoolkit.core.io.Provenance;
-import dev.seqtoolkit.core.text.TextFiles;
 import dev.seqtoolkit.core.onnx.OnnxModel;
 import dev.seqtoolkit.core.onnx.OrtStepModel;
 import dev.seqtoolkit.core.onnx.Seq2SeqExporter;
@@ -15,7 +15,6 @@ import dev.seqtoolkit.core.text.Vocabulary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -87,14 +86,7 @@ final class AbstractiveOnnx {
      */
     static AbstractiveSummarizer load(Path directory, OnnxModel.Options options) throws IOException {
         Path configFile = directory.resolve(CONFIG_FILE);
-        if (!Files.isRegularFile(configFile)) {
-            throw new NoSuchFileException(configFile.toString(), null, "not an ONNX summarizer export (no " + CONFIG_FILE + ")");
-        }
-        JsonNode tree = AbstractiveConfig.JSON.readTree(TextFiles.readString(configFile));
-        if (!FORMAT.equals(tree.path("format").asText()) || tree.path("version").asInt(-1) != VERSION) {
-            throw new BundleException(configFile + ": not an ONNX summarizer export of version " + VERSION
-                    + " (format '" + tree.path("format").asText() + "', version " + tree.path("version") + ")");
-        }
+        JsonNode tree = ExportConfig.read(configFile, FORMAT, VERSION, "summarizer");
         AbstractiveConfig config;
         Seq2SeqConfig declared;
         try {
