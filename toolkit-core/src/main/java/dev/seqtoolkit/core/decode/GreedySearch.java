@@ -126,20 +126,16 @@ public final class GreedySearch extends BaseSearch {
 
     /**
      * The allowed token of highest log-probability in {@code lp[offset, offset + width)}, the lowest
-     * id among equals, or -1 if none is allowed. The row's maximum comes first from a vectorized
-     * reduction; only when its first occurrence is not allowed (NaN in the row, a blocked end or
-     * n-gram, an all -inf row) does the row get the token-by-token scan.
+     * id among equals, or -1 if none is allowed. The row's maximum and its first occurrence come
+     * from two vectorized passes; only when that occurrence is not allowed (NaN in the row, a
+     * blocked end or n-gram, an all -inf row) does the row get the token-by-token scan.
      */
     static int bestAllowed(float[] lp, int offset, int width, boolean eosBlocked, int[] blocked) {
         float max = KERNELS.max(lp, offset, width);
         if (max > Float.NEGATIVE_INFINITY) { // not NaN
-            for (int t = 0; t < width; t++) {
-                if (lp[offset + t] == max) {
-                    if (allowed(max, t, eosBlocked, blocked)) {
-                        return t;
-                    }
-                    break;
-                }
+            int t = KERNELS.indexOf(lp, offset, width, max);
+            if (t >= 0 && allowed(max, t, eosBlocked, blocked)) {
+                return t;
             }
         }
         int best = -1;

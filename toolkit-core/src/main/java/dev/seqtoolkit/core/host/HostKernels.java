@@ -31,6 +31,13 @@ public interface HostKernels {
      */
     float max(float[] a, int offset, int length);
 
+    /**
+     * The first position {@code i} in {@code [0, length)} with {@code a[offset + i] == value}, or -1;
+     * never found for a NaN {@code value}. With {@link #max} it gives a row's arg-max in two
+     * streaming passes.
+     */
+    int indexOf(float[] a, int offset, int length, float value);
+
     /** The name shown in benchmarks and logs. */
     String name();
 

@@ -60,6 +60,16 @@ final class ScalarKernels implements HostKernels {
     }
 
     @Override
+    public int indexOf(float[] a, int offset, int length, float value) {
+        for (int i = 0; i < length; i++) {
+            if (a[offset + i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

@@ -1,6 +1,7 @@
 package dev.seqtoolkit.core.host;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -121,6 +122,23 @@ final class VectorKernels implements HostKernels {
             m = Math.max(m, a[i]);
         }
         return m;
+    }
+
+    @Override
+    public int indexOf(float[] a, int offset, int length, float value) {
+        int i = 0;
+        for (int bound = length - LANES; i <= bound; i += LANES) {
+            VectorMask<Float> hit = FloatVector.fromArray(SPECIES, a, offset + i).eq(value);
+            if (hit.anyTrue()) {
+                return i + hit.firstTrue();
+            }
+        }
+        for (; i < length; i++) {
+            if (a[offset + i] == value) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override

@@ -91,6 +91,41 @@ class HostKernelsTest {
     }
 
     @Test
+    void indexOfFindsTheFirstEqualElementInsideTheRangeOnly() {
+        Random random = new Random(9);
+        for (HostKernels kernels : new HostKernels[] {HostKernels.scalar(), HostKernels.best()}) {
+            for (int length : new int[] {0, 1, 5, 16, 17, 63, 130, 8003}) {
+                float[] a = new float[length + 9];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = random.nextInt(7); // many repeats
+                }
+                for (float value : new float[] {0f, 3f, 6f, 42f}) {
+                    int expected = -1;
+                    for (int i = 0; i < length; i++) {
+                        if (a[4 + i] == value) {
+                            expected = i;
+                            break;
+                        }
+                    }
+                    assertEquals(expected, kernels.indexOf(a, 4, length, value),
+                            kernels.name() + " length " + length + " value " + value);
+                }
+                a[2] = 42f; // before the range
+                a[4 + length] = 42f; // just after it
+                assertEquals(-1, kernels.indexOf(a, 4, length, 42f), kernels.name() + " outside, length " + length);
+                if (length > 0) {
+                    a[4 + length - 1] = 42f; // the very last element, in the scalar tail or the last vector
+                    assertEquals(length - 1, kernels.indexOf(a, 4, length, 42f), kernels.name() + " last");
+                    a[4] = -0f;
+                    assertEquals(0, kernels.indexOf(a, 4, length, 0f), kernels.name() + ": -0 equals 0");
+                    a[4] = Float.NaN;
+                    assertEquals(-1, kernels.indexOf(a, 4, 1, Float.NaN), kernels.name() + ": NaN never matches");
+                }
+            }
+        }
+    }
+
+    @Test
     void packingRejectsWrongSizes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PackedMatrix.pack(new float[5], 2, 3, HostKernels.scalar()));
