@@ -100,6 +100,8 @@ public final class SentimentCli {
         Path out;
         @Option(names = "--run-dir", description = "Directory for checkpoints, metrics.jsonl and loss.png.")
         Path runDir;
+        @Option(names = "--resume", description = "Continue the run in --run-dir from its last checkpoint (same config and data; --epochs may be raised).")
+        boolean resume;
         @Option(names = "--no-progress", description = "No progress bar.")
         boolean noProgress;
 
@@ -135,7 +137,8 @@ public final class SentimentCli {
                 devSet = LabeledFiles.read(DataFiles.resolve(dataDir, dev != null ? dev : "sst2/stsa.binary.dev"), format,
                         c.labels());
             }
-            TrainingOptions.Builder options = TrainingOptions.builder().optProgressBar(!noProgress).optRunDirectory(runDir);
+            TrainingOptions.Builder options = TrainingOptions.builder().optProgressBar(!noProgress).optRunDirectory(runDir)
+                    .optResume(resume);
             TextLanguageModel lm = pretrainedLm == null ? null : TextLanguageModel.load(pretrainedLm);
             try {
                 options.optPretrainedLanguageModel(lm);

@@ -414,7 +414,8 @@ public abstract class TextClassifier implements AutoCloseable {
             if (options.runDirectory() != null) {
                 tb.optRunDirectory(options.runDirectory());
             }
-            TrainingResult result = tb.build().fit();
+            ToolkitTrainer<LabeledBatch> trainer = tb.build();
+            TrainingResult result = options.resume() ? trainer.resume(options.runDirectory()) : trainer.fit();
             TrainingReport report = new TrainingReport(result, train.size(), dev.size(), vocabulary.size(), truncated,
                     pretraining, (System.nanoTime() - started) / 1e9);
             return new Parts(config, vocabulary, pipeline, network, new DjlScorer(network, manager), report, null);

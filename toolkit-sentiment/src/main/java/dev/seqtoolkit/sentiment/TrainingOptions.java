@@ -7,16 +7,19 @@ import java.nio.file.Path;
 /**
  * How a training run is carried out (not part of the model): an optional language model to start
  * from (see {@link Pretraining}), an optional run directory for checkpoints, {@code metrics.jsonl}
- * and {@code loss.png}, and whether to show a progress bar.
+ * and {@code loss.png}, whether to resume the run in that directory, and whether to show a progress
+ * bar.
  */
 public final class TrainingOptions {
     private final TextLanguageModel pretrained;
     private final Path runDirectory;
+    private final boolean resume;
     private final boolean progressBar;
 
     TrainingOptions(Builder b) {
         pretrained = b.pretrained;
         runDirectory = b.runDirectory;
+        resume = b.resume;
         progressBar = b.progressBar;
     }
 
@@ -37,6 +40,10 @@ public final class TrainingOptions {
         return runDirectory;
     }
 
+    boolean resume() {
+        return resume;
+    }
+
     boolean progressBar() {
         return progressBar;
     }
@@ -45,6 +52,7 @@ public final class TrainingOptions {
     public static final class Builder {
         private TextLanguageModel pretrained;
         private Path runDirectory;
+        private boolean resume;
         private boolean progressBar;
 
         Builder() {}
@@ -60,12 +68,25 @@ public final class TrainingOptions {
             return this;
         }
 
+        /**
+         * Continues the run in the run directory from its last checkpoint (parameters, optimizer,
+         * early-stopping state, step count and data order) instead of starting afresh; the config and
+         * the data must be those of the interrupted run. The config's {@code epochs} may be raised.
+         */
+        public Builder optResume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
         public Builder optProgressBar(boolean show) {
             this.progressBar = show;
             return this;
         }
 
         public TrainingOptions build() {
+            if (resume && runDirectory == null) {
+                throw new IllegalArgumentException("resuming needs the run directory to resume (optRunDirectory)");
+            }
             if (pretrained != null && pretrained.tokenizerKind() != TextLanguageModel.TokenizerKind.WORDS) {
                 throw new IllegalArgumentException("the pretrained language model must be word-level (WORDS), got "
                         + pretrained.tokenizerKind());

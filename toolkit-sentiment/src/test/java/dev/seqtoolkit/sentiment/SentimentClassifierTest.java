@@ -64,6 +64,32 @@ class SentimentClassifierTest {
     }
 
     @Test
+    void anInterruptedRunResumesFromItsRunDirectoryToTheRaisedEpochCount(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        List<LabeledText> train = Synthetic.sentences(96, 5, true); // 6 batches of 16
+        SentimentConfig twoEpochs = config.toBuilder().optEpochs(2).optPatience(9).build();
+        try (SentimentClassifier first = SentimentClassifier.train(twoEpochs, train, dev,
+                TrainingOptions.builder().optRunDirectory(run).build())) {
+            assertEquals(12, first.trainingReport().orElseThrow().training().globalSteps());
+        }
+        SentimentConfig fourEpochs = twoEpochs.toBuilder().optEpochs(4).build();
+        try (SentimentClassifier resumed = SentimentClassifier.train(fourEpochs, train, dev,
+                TrainingOptions.builder().optRunDirectory(run).optResume(true).build())) {
+            assertEquals(24, resumed.trainingReport().orElseThrow().training().globalSteps(),
+                    "steps 13-24 run on top of the checkpointed 12");
+            assertEquals(4, resumed.trainingReport().orElseThrow().training().epochsCompleted());
+        }
+        Path empty = dir.resolve("empty");
+        Files.createDirectories(empty);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SentimentClassifier.train(fourEpochs,
+                train, dev, TrainingOptions.builder().optRunDirectory(empty).optResume(true).build()));
+        assertTrue(e.getMessage().contains("no complete checkpoint"), e.getMessage());
+        IllegalArgumentException noDir = assertThrows(IllegalArgumentException.class,
+                () -> TrainingOptions.builder().optResume(true).build());
+        assertTrue(noDir.getMessage().contains("run directory"), noDir.getMessage());
+    }
+
+    @Test
     void predictionCarriesProbabilitiesAndWordAttention() {
         Prediction p = model.predict("the plot was superb and fun");
         assertEquals("pos", p.label());

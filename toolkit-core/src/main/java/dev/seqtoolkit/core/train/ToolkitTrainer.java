@@ -41,11 +41,17 @@ import java.util.Optional;
  * progress bar, {@code metrics.jsonl} and a {@code loss.png} plot in the run directory.
  *
  * <p>Single device (the engine's default). Each step runs in its own sub-manager.
+ *
+ * <p>A JVM shutdown during a run (Ctrl-C, SIGTERM) stops it after the current step: the run
+ * directory gets a checkpoint of that step, a line on standard error names it, and {@link
+ * #resume(Path)} continues from it (see {@link Builder#optShutdownGraceSeconds}).
  */
 public final class ToolkitTrainer<B> {
     static final String BEST_PARAMETERS = "best-parameters.bin";
     static final String METRICS = "metrics.jsonl";
     static final String PLOT = "loss.png";
+    /** How long a JVM shutdown waits for the current step and its checkpoint, by default. */
+    public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 120;
 
     private final TrainingTask<B> task;
     private final BatchSource<B> trainData;
@@ -62,8 +68,10 @@ public final class ToolkitTrainer<B> {
     private final long seed;
     private final boolean progressBar;
     private final boolean plot;
+    private final int shutdownGraceSeconds;
     private Path runDirectory;
     private CheckpointStore.BeforeCommit checkpointHook = dir -> {};
+    private ShutdownStop shutdown = ShutdownStop.none();
 
     private ToolkitTrainer(Builder<B> b) {
         task = b.task;
@@ -78,6 +86,7 @@ public final class ToolkitTrainer<B> {
         checkpointEverySteps = b.checkpointEverySteps;
         keepCheckpoints = b.keepCheckpoints;
         logEverySteps = b.logEverySteps;
+        shutdownGraceSeconds = b.shutdownGraceSeconds;
         seed = b.seed;
         progressBar = b.progressBar;
         plot = b.plot;
@@ -139,7 +148,11 @@ public final class ToolkitTrainer<B> {
             schedule.restore(state.schedule);
         }
         RunProgress progress = new RunProgress(state, resumedFrom);
-        try (Model model = Model.newInstance("seqtoolkit-train", Engines.configuredName())) {
+        shutdown = shutdownGraceSeconds <= 0 ? ShutdownStop.none() : ShutdownStop.register(shutdownGraceSeconds,
+                "Shutting down as training ended; what was to follow it did not run"
+                        + (runDirectory == null ? "" : " (the last checkpoint is in " + runDirectory + ")"));
+        try (ShutdownStop guard = shutdown;
+                Model model = Model.newInstance("seqtoolkit-train", Engines.configuredName())) {
             model.setBlock(block);
             Device device = model.getNDManager().getDevice();
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss()) // unused: the task computes the loss
@@ -236,8 +249,10 @@ public final class ToolkitTrainer<B> {
                         && batches.hasNext()) {
                     checkpoint(state, progress, block, store);
                 }
+                stopIfShuttingDown(state, progress, block, store);
             }
             bestParameters = endEpoch(state, progress, trainer, block, store, metrics, bestParameters);
+            stopIfShuttingDown(state, progress, block, store);
         }
         finish(state, progress, block, store);
         return bestParameters;
@@ -357,6 +372,24 @@ public final class ToolkitTrainer<B> {
         }
     }
 
+    /** At a step boundary during a JVM shutdown: checkpoints (with a run directory), reports, parks. */
+    private void stopIfShuttingDown(TrainerState state, RunProgress progress, Block block, CheckpointStore store)
+            throws IOException {
+        if (!shutdown.requested()) {
+            return;
+        }
+        String where = "Training stopped at step " + state.globalStep + " (epoch " + (state.epoch + 1) + ", batch "
+                + state.batchInEpoch + ")";
+        if (store == null) {
+            shutdown.stopHere(where + "; no run directory, so nothing was saved");
+        }
+        if (progress.lastCheckpointStep != state.globalStep) {
+            checkpoint(state, progress, block, store);
+        }
+        shutdown.stopHere(where + "; checkpoint " + progress.lastCheckpoint + "; resuming " + runDirectory
+                + " continues from it (--resume in the programs)");
+    }
+
     private void checkpoint(TrainerState state, RunProgress progress, Block block, CheckpointStore store)
             throws IOException {
         state.schedule = schedule.state();
@@ -422,6 +455,7 @@ public final class ToolkitTrainer<B> {
         private long seed = 42;
         private boolean progressBar = true;
         private boolean plot = true;
+        private int shutdownGraceSeconds = DEFAULT_SHUTDOWN_GRACE_SECONDS;
         private Path runDirectory;
 
         Builder() {}
@@ -514,6 +548,20 @@ public final class ToolkitTrainer<B> {
         /** loss.png in the run directory (default on). */
         public Builder<B> optPlot(boolean plot) {
             this.plot = plot;
+            return this;
+        }
+
+        /**
+         * On a JVM shutdown during training (Ctrl-C, SIGTERM, {@code System.exit}), how long the
+         * shutdown waits for the current step to end and a checkpoint to be written (default {@value
+         * #DEFAULT_SHUTDOWN_GRACE_SECONDS} s); 0 lets the shutdown cut the step short, as a JVM does
+         * by default.
+         */
+        public Builder<B> optShutdownGraceSeconds(int seconds) {
+            if (seconds < 0) {
+                throw new IllegalArgumentException("shutdown grace must be >= 0 seconds, got " + seconds);
+            }
+            this.shutdownGraceSeconds = seconds;
             return this;
         }
 
