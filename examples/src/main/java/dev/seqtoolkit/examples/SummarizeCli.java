@@ -241,6 +241,8 @@ public final class SummarizeCli {
         Path out;
         @Option(names = "--run-dir", description = "Directory for checkpoints, metrics.jsonl and the loss plot.")
         Path runDir;
+        @Option(names = "--resume", description = "Continue the run in --run-dir from its last checkpoint (same config and data).")
+        boolean resume;
         @Option(names = "--no-progress", description = "No progress bar.")
         boolean noProgress;
         @Option(names = "--result", description = "Write a training record (JSON) to this file.")
@@ -262,7 +264,8 @@ public final class SummarizeCli {
             List<SummaryExample> train = limited(d.read(data, trainName, true).examples(), trainLimit, "--train-limit");
             List<SummaryExample> dev = limited(d.read(data, devName, true).examples(), devLimit, "--dev-limit");
             SummarizerConfig c = SummarizerConfig.load(config);
-            TrainingOptions options = TrainingOptions.builder().optRunDirectory(runDir).optProgressBar(!noProgress).build();
+            TrainingOptions options = TrainingOptions.builder().optRunDirectory(runDir).optProgressBar(!noProgress)
+                    .optResume(resume).build();
             long start = System.nanoTime();
             try (Summarizer summarizer = Summarizer.train(c, train, dev, options)) {
                 double seconds = (System.nanoTime() - start) / 1e9;

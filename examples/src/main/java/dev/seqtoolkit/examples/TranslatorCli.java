@@ -79,6 +79,8 @@ public final class TranslatorCli {
         Path out;
         @Option(names = "--run-dir", description = "Directory for checkpoints, metrics.jsonl and loss.png.")
         Path runDir;
+        @Option(names = "--resume", description = "Continue the run in --run-dir from its last checkpoint (same config and files; --epochs may be raised).")
+        boolean resume;
         @Option(names = "--no-progress", description = "No progress bar.")
         boolean noProgress;
 
@@ -97,9 +99,14 @@ public final class TranslatorCli {
                         t.optimizer(), t.learningRate(), t.schedule(), t.clipNorm(), t.earlyStopping(), t.patience(),
                         t.devSentences(), t.seed()));
             }
-            try (Translator translator = Translator.train(c, DataFiles.resolve(dataDir, trainSource),
-                    DataFiles.resolve(dataDir, trainTarget), DataFiles.resolve(dataDir, devSource),
-                    DataFiles.resolve(dataDir, devTarget), runDir, !noProgress)) {
+            if (resume && runDir == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--resume needs --run-dir");
+            }
+            Path[] files = {DataFiles.resolve(dataDir, trainSource), DataFiles.resolve(dataDir, trainTarget),
+                DataFiles.resolve(dataDir, devSource), DataFiles.resolve(dataDir, devTarget)};
+            try (Translator translator = resume
+                    ? Translator.resume(c, files[0], files[1], files[2], files[3], runDir, !noProgress)
+                    : Translator.train(c, files[0], files[1], files[2], files[3], runDir, !noProgress)) {
                 translator.save(out);
                 var result = translator.trainingResult().orElseThrow();
                 stdout.printf(Locale.ROOT, "trained %d epochs (%d steps), %.0f target tokens/s, %.1f s; dev %s%n",

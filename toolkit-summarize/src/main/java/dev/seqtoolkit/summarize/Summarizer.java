@@ -59,7 +59,7 @@ public final class Summarizer implements AutoCloseable {
             case EXTRACTIVE -> new ExtractiveModel(ExtractiveSummarizer.train(config.extractive(), train, dev, options));
             case ABSTRACTIVE -> new AbstractiveModel(AbstractiveSummarizer.train(
                     AbstractiveConfig.fromJsonTree(config.abstractive(), "summarizer config \"abstractive\""),
-                    train, dev, options.runDirectory(), options.progressBar()));
+                    train, dev, options));
         });
     }
 

@@ -4,14 +4,17 @@ import java.nio.file.Path;
 
 /**
  * How a training run is carried out (not part of the model): an optional run directory for
- * checkpoints, {@code metrics.jsonl} and {@code loss.png}, and whether to show a progress bar.
+ * checkpoints, {@code metrics.jsonl} and {@code loss.png}, whether to resume the run in it, and
+ * whether to show a progress bar.
  */
 public final class TrainingOptions {
     private final Path runDirectory;
+    private final boolean resume;
     private final boolean progressBar;
 
     TrainingOptions(Builder b) {
         runDirectory = b.runDirectory;
+        resume = b.resume;
         progressBar = b.progressBar;
     }
 
@@ -29,6 +32,11 @@ public final class TrainingOptions {
         return runDirectory;
     }
 
+    /** Whether the run continues from the last checkpoint in {@link #runDirectory()}. */
+    public boolean resume() {
+        return resume;
+    }
+
     public boolean progressBar() {
         return progressBar;
     }
@@ -36,6 +44,7 @@ public final class TrainingOptions {
     /** Builder; everything optional. */
     public static final class Builder {
         private Path runDirectory;
+        private boolean resume;
         private boolean progressBar;
 
         Builder() {}
@@ -46,6 +55,16 @@ public final class TrainingOptions {
             return this;
         }
 
+        /**
+         * Continues the run in the run directory from its last checkpoint (parameters, optimizer,
+         * early-stopping state, step count and data order) instead of starting afresh; the config and
+         * the data must be those of the interrupted run. The config's epochs may be raised.
+         */
+        public Builder optResume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
         /** A console progress bar (shown only on a terminal). */
         public Builder optProgressBar(boolean show) {
             this.progressBar = show;
@@ -53,6 +72,9 @@ public final class TrainingOptions {
         }
 
         public TrainingOptions build() {
+            if (resume && runDirectory == null) {
+                throw new IllegalArgumentException("resuming needs the run directory to resume (optRunDirectory)");
+            }
             return new TrainingOptions(this);
         }
     }

@@ -349,7 +349,21 @@ public final class Translator implements AutoCloseable {
     public static Translator train(TranslatorConfig config, Path trainSource, Path trainTarget, Path devSource,
             Path devTarget, Path runDirectory, boolean progressBar) throws IOException {
         return TranslatorTraining.train(config, trainSource, trainTarget, devSource, devTarget, runDirectory,
-                progressBar);
+                progressBar, false);
+    }
+
+    /**
+     * Continues an interrupted {@link #train} from the last checkpoint in {@code runDirectory}:
+     * parameters, optimizer, schedule, early-stopping state, step count and data order. The config
+     * and files must be those of that run (the subword vocabularies are learned again from them);
+     * {@code training.epochs} may be raised.
+     *
+     * @return the trained translator (close it)
+     */
+    public static Translator resume(TranslatorConfig config, Path trainSource, Path trainTarget, Path devSource,
+            Path devTarget, Path runDirectory, boolean progressBar) throws IOException {
+        return TranslatorTraining.train(config, trainSource, trainTarget, devSource, devTarget, runDirectory,
+                progressBar, true);
     }
 
     /**

@@ -49,7 +49,10 @@ final class TranslatorTraining {
     record Report(TrainingResult training, int trainPairs, int droppedTooLong, int droppedEmpty, double seconds) {}
 
     static Translator train(TranslatorConfig config, Path trainSource, Path trainTarget, Path devSource,
-            Path devTarget, Path runDirectory, boolean progressBar) throws IOException {
+            Path devTarget, Path runDirectory, boolean progressBar, boolean resume) throws IOException {
+        if (resume && runDirectory == null) {
+            throw new IllegalArgumentException("resuming needs the run directory of the interrupted run");
+        }
         long started = System.nanoTime();
         TextFiles.Parallel train = TextFiles.readParallel(trainSource, trainTarget);
         TextFiles.Parallel dev = TextFiles.readParallel(devSource, devTarget);
@@ -117,7 +120,8 @@ final class TranslatorTraining {
             if (runDirectory != null) {
                 builder.optRunDirectory(runDirectory);
             }
-            TrainingResult result = builder.build().fit();
+            ToolkitTrainer<Batch> trainer = builder.build();
+            TrainingResult result = resume ? trainer.resume(runDirectory) : trainer.fit();
             Report report = new Report(result, trainExamples.size(), first.droppedTooLong(), first.droppedEmpty(),
                     (System.nanoTime() - started) / 1e9);
             return TranslatorBundle.translator(config, pipeline, model, manager, report);

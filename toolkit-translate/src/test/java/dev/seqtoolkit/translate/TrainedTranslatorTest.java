@@ -72,6 +72,32 @@ class TrainedTranslatorTest {
     }
 
     @Test
+    void resumingTheRunForOneMoreEpochEqualsTrainingFourEpochsAtOnce() throws IOException {
+        Path run = dir.resolve("run-resumed");
+        TranslatorConfig three = tinyConfig();
+        TranslatorConfig four = three.withTraining(new TranslatorConfig.Training(4, 16, 0, 30,
+                TranslatorConfig.OptimizerKind.ADAM, 0.01f, TranslatorConfig.ScheduleKind.FIXED, 1f,
+                TranslatorConfig.StopMetric.BLEU, 0, 0, 7));
+        Path[] files = {dir.resolve("train.en"), dir.resolve("train.de"), dir.resolve("val.en"), dir.resolve("val.de")};
+        long stepsOfThree;
+        try (Translator first = Translator.train(three, files[0], files[1], files[2], files[3], run, false)) {
+            stepsOfThree = first.trainingResult().orElseThrow().globalSteps();
+        }
+        try (Translator resumed = Translator.resume(four, files[0], files[1], files[2], files[3], run, false);
+                Translator straight = Translator.train(four, files[0], files[1], files[2], files[3],
+                        dir.resolve("run-straight"), false)) {
+            assertEquals(4, resumed.trainingResult().orElseThrow().epochsCompleted());
+            assertEquals(stepsOfThree * 4 / 3, resumed.trainingResult().orElseThrow().globalSteps());
+            assertEquals(straight.translate(testSources), resumed.translate(testSources),
+                    "the resumed run continues exactly where the first stopped");
+            assertEquals(straight.translateNBest(testSources.get(0), 3), resumed.translateNBest(testSources.get(0), 3),
+                    "scores to the last bit");
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> Translator.resume(four, files[0], files[1], files[2], files[3], null, false));
+    }
+
+    @Test
     void savedTranslatorLoadsAndTranslatesIdentically() throws IOException {
         Path bundle = dir.resolve("model");
         translator.save(bundle);

@@ -11,6 +11,7 @@ import dev.seqtoolkit.core.seq2seq.Seq2SeqModel;
 import dev.seqtoolkit.core.text.Vocabulary;
 import dev.seqtoolkit.core.train.TrainingResult;
 import dev.seqtoolkit.summarize.SummaryExample;
+import dev.seqtoolkit.summarize.TrainingOptions;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -104,7 +105,17 @@ public final class AbstractiveSummarizer implements AutoCloseable {
     /** As {@link #train(AbstractiveConfig, List, List, Path)}, with or without the progress bar. */
     public static AbstractiveSummarizer train(AbstractiveConfig config, List<SummaryExample> train,
             List<SummaryExample> dev, Path runDirectory, boolean progressBar) throws IOException {
-        return AbstractiveTraining.train(config, train, dev, runDirectory, progressBar);
+        return train(config, train, dev, TrainingOptions.builder().optRunDirectory(runDirectory)
+                .optProgressBar(progressBar).build());
+    }
+
+    /**
+     * As {@link #train(AbstractiveConfig, List, List, Path)}, run as {@code options} say: with a
+     * run directory, a progress bar, or resuming an interrupted run.
+     */
+    public static AbstractiveSummarizer train(AbstractiveConfig config, List<SummaryExample> train,
+            List<SummaryExample> dev, TrainingOptions options) throws IOException {
+        return AbstractiveTraining.train(config, train, dev, options);
     }
 
     /**

@@ -18,6 +18,7 @@ import dev.seqtoolkit.core.train.LearningRateSchedule;
 import dev.seqtoolkit.core.train.LossEvaluator;
 import dev.seqtoolkit.core.train.MetricMode;
 import dev.seqtoolkit.core.train.ToolkitTrainer;
+import dev.seqtoolkit.summarize.TrainingOptions;
 import dev.seqtoolkit.core.train.TrainingResult;
 import dev.seqtoolkit.summarize.SummaryExample;
 
@@ -48,7 +49,10 @@ final class AbstractiveTraining {
     }
 
     static AbstractiveSummarizer train(AbstractiveConfig config, List<SummaryExample> train,
-            List<SummaryExample> dev, Path runDirectory, boolean progressBar) throws IOException {
+            List<SummaryExample> dev, TrainingOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Path runDirectory = options.runDirectory();
+        boolean progressBar = options.progressBar();
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(dev, "dev");
@@ -117,7 +121,8 @@ final class AbstractiveTraining {
             if (runDirectory != null) {
                 builder.optRunDirectory(runDirectory);
             }
-            TrainingResult result = builder.build().fit();
+            ToolkitTrainer<?> trainer = builder.build();
+            TrainingResult result = options.resume() ? trainer.resume(runDirectory) : trainer.fit();
             AbstractiveSummarizer.TrainingReport report = new AbstractiveSummarizer.TrainingReport(result,
                     trainExamples.size(), devExamples.size(), trainCounts.empty, trainCounts.truncatedDocuments,
                     trainCounts.truncatedSummaries, vocabulary.size(), (System.nanoTime() - started) / 1e9);

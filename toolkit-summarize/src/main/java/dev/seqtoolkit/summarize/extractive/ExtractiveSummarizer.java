@@ -289,7 +289,8 @@ public final class ExtractiveSummarizer implements AutoCloseable {
             if (options.runDirectory() != null) {
                 tb.optRunDirectory(options.runDirectory());
             }
-            TrainingResult result = tb.build().fit();
+            ToolkitTrainer<?> trainer = tb.build();
+            TrainingResult result = options.resume() ? trainer.resume(options.runDirectory()) : trainer.fit();
             double oracleSentences = 0;
             int truncated = 0;
             for (Prepared p : trainDocs) {
