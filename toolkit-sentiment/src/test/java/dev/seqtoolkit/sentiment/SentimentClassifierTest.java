@@ -79,6 +79,10 @@ class SentimentClassifierTest {
                     "steps 13-24 run on top of the checkpointed 12");
             assertEquals(4, resumed.trainingReport().orElseThrow().training().epochsCompleted());
         }
+        SentimentConfig otherSize = fourEpochs.toBuilder().optEmbeddingSize(13).build();
+        IOException mismatch = assertThrows(IOException.class, () -> SentimentClassifier.train(otherSize, train, dev,
+                TrainingOptions.builder().optRunDirectory(run).optResume(true).build()));
+        assertTrue(mismatch.getMessage().contains("saved by a different model"), mismatch.getMessage());
         Path empty = dir.resolve("empty");
         Files.createDirectories(empty);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> SentimentClassifier.train(fourEpochs,

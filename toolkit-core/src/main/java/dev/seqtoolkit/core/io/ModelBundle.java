@@ -373,7 +373,7 @@ public final class ModelBundle {
         verify(directory, entry(PARAMETERS));
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
                 DataInputStream dis = new DataInputStream(in)) {
-            block.loadParameters(manager, dis);
+            BlockParameters.load(block, manager, dis, file.toString());
             if (dis.read() != -1) {
                 throw new BundleException(file + " has trailing bytes: the block's structure differs from the saved one");
             }

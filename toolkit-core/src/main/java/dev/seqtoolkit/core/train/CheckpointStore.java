@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.seqtoolkit.core.io.AtomicFiles;
+import dev.seqtoolkit.core.io.BlockParameters;
 import dev.seqtoolkit.core.io.Hashing;
 import dev.seqtoolkit.core.io.ModelBundle.FileEntry;
 
@@ -199,7 +200,7 @@ final class CheckpointStore {
             throw new IllegalStateException("Cannot load " + name + ": the block is not initialised");
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(source))) {
-            block.loadParameters(manager, in);
+            BlockParameters.load(block, manager, in, name);
         } catch (MalformedModelException e) {
             throw new IOException("Cannot load " + name + " into the block: " + e.getMessage(), e);
         }
