@@ -130,11 +130,17 @@ export async function translate(t, line) {
     if (t.lstm) feeds.c = c;
     if (t.keys) feeds.keys = enc.keys;
     if (t.feeding) feeds.feed = feed;
+    const top = t.decoder.inputNames.includes('top_k'); // exports with the in-graph TopK
+    if (top) feeds.top_k = new ort.Tensor('int64', BigInt64Array.from([1n]), [1]);
     const r = await t.decoder.run(feeds);
-    const lp = r.log_probs.data;
     let best = -1, bestLp = -Infinity;
-    for (let v = 0; v < V; v++) {
-      if (lp[v] > -Infinity && (best < 0 || lp[v] > bestLp)) { best = v; bestLp = lp[v]; }
+    if (top) { // the best token, the lower id first among equals, as the scan below
+      if (r.top_log_probs.data[0] > -Infinity) { best = Number(r.top_ids.data[0]); bestLp = r.top_log_probs.data[0]; }
+    } else {
+      const lp = r.log_probs.data;
+      for (let v = 0; v < V; v++) {
+        if (lp[v] > -Infinity && (best < 0 || lp[v] > bestLp)) { best = v; bestLp = lp[v]; }
+      }
     }
     if (best < 0 || best === EOS) break;
     out.push(best);

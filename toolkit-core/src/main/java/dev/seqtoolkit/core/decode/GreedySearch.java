@@ -69,39 +69,57 @@ public final class GreedySearch extends BaseSearch {
             int[] previous = new int[rows];
             Arrays.fill(previous, SpecialIds.BOS);
             while (rows > 0) {
-                StepOutput out = model.step(state, previous);
+                boolean[] eosBlocked = new boolean[rows];
+                int[][] blocked = new int[rows][];
+                int candidates = 1;
+                for (int r = 0; r < rows; r++) {
+                    int s = live[r];
+                    eosBlocked[r] = tokens[s].length < minLen[s];
+                    blocked[r] = blockedTokens(tokens[s], ngramSize());
+                    candidates = Math.max(candidates, 1 + (eosBlocked[r] ? 1 : 0) + blocked[r].length);
+                }
+                StepOutput out = model.step(state, previous, candidates);
                 checkOutput(out, rows, vocab);
+                int[] best = new int[rows];
+                float[] bestLp = new float[rows];
+                if (!out.hasFullRows() && !choose(out, eosBlocked, blocked, best, bestLp)) {
+                    out.nextState().close(); // a row's candidates were all disallowed: this step again, in full
+                    out = model.step(state, previous);
+                    checkOutput(out, rows, vocab);
+                }
                 state = supersede(state, out.nextState());
-                float[] lp = out.logProbs();
-                int width = out.vocabSize(); // V, or a copy model's extended vocabulary
+                if (out.hasFullRows()) {
+                    float[] lp = out.logProbs();
+                    int width = out.vocabSize(); // V, or a copy model's extended vocabulary
+                    for (int r = 0; r < rows; r++) {
+                        best[r] = bestAllowed(lp, r * width, width, eosBlocked[r], blocked[r]);
+                        bestLp[r] = best[r] < 0 ? Float.NEGATIVE_INFINITY : lp[r * width + best[r]];
+                    }
+                }
                 int[] keep = new int[rows];
                 int kept = 0;
                 for (int r = 0; r < rows; r++) {
                     int s = live[r];
-                    boolean eosBlocked = tokens[s].length < minLen[s];
-                    int[] blocked = blockedTokens(tokens[s], ngramSize());
-                    int best = bestAllowed(lp, r * width, width, eosBlocked, blocked);
-                    float bestLp = best < 0 ? Float.NEGATIVE_INFINITY : lp[r * width + best];
-                    if (best < 0) { // nothing allowed: stop here, unfinished
+                    if (best[r] < 0) { // nothing allowed: stop here, unfinished
                         results.set(s, List.of(hypothesis(tokens[s], logProb[s], false, attention.get(s))));
                         continue;
                     }
-                    logProb[s] += bestLp;
+                    logProb[s] += bestLp[r];
                     float[] a = attentionRow(out, r, attLen[s]);
                     if (a != null) {
                         attention.get(s).add(a);
                     }
-                    if (best == SpecialIds.EOS) {
+                    if (best[r] == SpecialIds.EOS) {
                         results.set(s, List.of(hypothesis(tokens[s], logProb[s], true, attention.get(s))));
                         continue;
                     }
                     tokens[s] = Arrays.copyOf(tokens[s], tokens[s].length + 1);
-                    tokens[s][tokens[s].length - 1] = best;
+                    tokens[s][tokens[s].length - 1] = best[r];
                     if (tokens[s].length >= maxLen[s]) {
                         results.set(s, List.of(hypothesis(tokens[s], logProb[s], false, attention.get(s))));
                         continue;
                     }
-                    previous[kept] = best;
+                    previous[kept] = best[r];
                     keep[kept++] = r;
                 }
                 if (kept < rows) {
@@ -122,6 +140,37 @@ public final class GreedySearch extends BaseSearch {
             }
         }
         return results;
+    }
+
+    /**
+     * Picks each row's best allowed token from a step's top candidates (best first, the lower id
+     * first among equals, as {@link #bestAllowed} breaks ties): the first allowed one. Returns false,
+     * choosing nothing final, if some row has no allowed candidate, or a NaN among them, while its
+     * candidates are not the whole vocabulary: that row needs its full distribution.
+     */
+    static boolean choose(StepOutput out, boolean[] eosBlocked, int[][] blocked, int[] best, float[] bestLp) {
+        int k = out.candidatesPerRow();
+        int[] ids = out.candidateIds();
+        float[] lp = out.candidateLogProbs();
+        boolean whole = k >= out.vocabSize();
+        for (int r = 0; r < best.length; r++) {
+            best[r] = -1;
+            bestLp[r] = Float.NEGATIVE_INFINITY;
+            for (int j = r * k, end = j + k; j < end; j++) {
+                if (Float.isNaN(lp[j])) {
+                    return false;
+                }
+                if (allowed(lp[j], ids[j], eosBlocked[r], blocked[r])) {
+                    best[r] = ids[j];
+                    bestLp[r] = lp[j];
+                    break;
+                }
+            }
+            if (best[r] < 0 && !whole) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -35,6 +35,19 @@ public interface StepModel extends AutoCloseable {
     StepOutput step(DecoderState state, int[] previousTokens);
 
     /**
+     * As {@link #step(DecoderState, int[])}, for a search that needs only each row's {@code
+     * candidates} most probable tokens: a model that can find them where it computes the
+     * distribution (ONNX Runtime's step graph) returns just those ({@link StepOutput#hasFullRows()}
+     * false) and saves moving full rows to the host. Any model may return full rows instead, which
+     * is the default.
+     *
+     * @param candidates at least 1
+     */
+    default StepOutput step(DecoderState state, int[] previousTokens, int candidates) {
+        return step(state, previousTokens);
+    }
+
+    /**
      * The number of attention positions of a sentence: the entries of a row's attention that belong
      * to it. Defaults to the number of source ids; a model that appends its own end token to the
      * source says so here.

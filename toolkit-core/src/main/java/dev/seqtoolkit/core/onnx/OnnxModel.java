@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -224,6 +225,27 @@ public final class OnnxModel implements AutoCloseable {
                 throw new IllegalStateException("The model " + file + " is closed");
             }
             return session.run(inputs);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs the model for some of its outputs only: the others are computed but not copied out.
+     * Safe to call from many threads at once.
+     *
+     * @param inputs every model input by name
+     * @param outputs the names of the outputs wanted
+     * @return those outputs; the caller closes the result
+     */
+    public OrtSession.Result run(Map<String, ? extends OnnxTensorLike> inputs, Set<String> outputs)
+            throws OrtException {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("The model " + file + " is closed");
+            }
+            return session.run(inputs, outputs);
         } finally {
             lock.readLock().unlock();
         }

@@ -22,9 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -59,11 +61,19 @@ public final class OrtStepModel implements StepModel {
     private final boolean lstm;
     private final boolean keys;
     private final int keySize;
+    private final boolean candidates;
+    private final Set<String> fullOutputs;
+    private final Set<String> candidateOutputs;
 
     private OrtStepModel(OnnxModel encoder, OnnxModel decoder, Seq2SeqConfig config) {
         this.encoder = encoder;
         this.decoder = decoder;
         this.config = config;
+        this.candidates = decoder.inputRanks().containsKey(Seq2SeqExporter.TOP_K);
+        this.fullOutputs = new HashSet<>(decoder.outputRanks().keySet());
+        fullOutputs.removeAll(List.of(Seq2SeqExporter.TOP_LOG_PROBS, Seq2SeqExporter.TOP_IDS));
+        this.candidateOutputs = new HashSet<>(decoder.outputRanks().keySet());
+        candidateOutputs.remove(Seq2SeqExporter.LOG_PROBS);
         this.lstm = config.cell() == CellType.LSTM;
         this.keys = Seq2SeqExporter.hasKeys(config);
         this.keySize = config.attention() == Seq2SeqConfig.AttentionType.ADDITIVE ? config.attentionHiddenSize()
@@ -100,7 +110,9 @@ public final class OrtStepModel implements StepModel {
                         "its model configuration " + decoderConfig + " differs from the encoder's " + config
                                 + "; the two files come from different exports", null);
             }
-            dec.requireSignature(decoderSignature(config));
+            // exports before the top-candidate outputs lack top_k; they run with full rows only
+            dec.requireSignature(decoderSignature(config,
+                    Seq2SeqExporter.hasCandidates(config) && dec.inputRanks().containsKey(Seq2SeqExporter.TOP_K)));
             return new OrtStepModel(enc, dec, config);
         } catch (IOException | RuntimeException e) {
             closeQuietly(enc, e);
@@ -157,6 +169,10 @@ public final class OrtStepModel implements StepModel {
     }
 
     static OnnxModel.Signature decoderSignature(Seq2SeqConfig c) {
+        return decoderSignature(c, Seq2SeqExporter.hasCandidates(c));
+    }
+
+    static OnnxModel.Signature decoderSignature(Seq2SeqConfig c, boolean candidates) {
         Map<String, Integer> in = new HashMap<>();
         Map<String, Integer> out = new HashMap<>();
         in.put(Seq2SeqExporter.PREVIOUS_TOKENS, 1);
@@ -183,6 +199,11 @@ public final class OrtStepModel implements StepModel {
         }
         if (c.copy()) {
             out.put(Seq2SeqExporter.GENERATION_LOGITS, 1);
+        }
+        if (candidates) {
+            in.put(Seq2SeqExporter.TOP_K, 1);
+            out.put(Seq2SeqExporter.TOP_LOG_PROBS, 2);
+            out.put(Seq2SeqExporter.TOP_IDS, 2);
         }
         return OnnxModel.Signature.of(in, out);
     }
@@ -278,6 +299,21 @@ public final class OrtStepModel implements StepModel {
 
     @Override
     public StepOutput step(DecoderState decoderState, int[] previousTokens) {
+        return run(decoderState, previousTokens, 0);
+    }
+
+    /**
+     * With a step graph that has the top-candidate outputs (every export but a copy model's since
+     * they were added), returns only each row's {@code candidates} most probable tokens, and the
+     * full rows of log-probabilities are never copied out of ONNX Runtime; otherwise full rows.
+     */
+    @Override
+    public StepOutput step(DecoderState decoderState, int[] previousTokens, int candidates) {
+        return run(decoderState, previousTokens, this.candidates ? Math.min(candidates, config.targetVocabSize()) : 0);
+    }
+
+    /** One step; {@code k > 0} asks for the top {@code k} candidates per row instead of full rows. */
+    private StepOutput run(DecoderState decoderState, int[] previousTokens, int k) {
         State state = own(decoderState);
         int rows = state.rows;
         if (previousTokens.length != rows) {
@@ -295,8 +331,13 @@ public final class OrtStepModel implements StepModel {
         OrtEnvironment env = decoder.environment();
         Map<String, OnnxTensor> inputs = new HashMap<>();
         OnnxTensor tokenTensor = null;
+        OnnxTensor kTensor = null;
         OrtSession.Result r = null;
         try {
+            if (candidates) {
+                kTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {Math.max(k, 1)}), new long[] {1});
+                inputs.put(Seq2SeqExporter.TOP_K, kTensor);
+            }
             tokenTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(tokens), new long[] {rows});
             inputs.put(Seq2SeqExporter.PREVIOUS_TOKENS, tokenTensor);
             inputs.put(Seq2SeqExporter.H, state.recurrent.get(0));
@@ -314,9 +355,11 @@ public final class OrtStepModel implements StepModel {
             if (keys) {
                 inputs.put(Seq2SeqExporter.KEYS, state.source.get(2));
             }
-            r = decoder.run(inputs);
+            r = decoder.run(inputs, k > 0 ? candidateOutputs : fullOutputs);
             int states = config.decoderLayers() * rows * hd;
-            float[] logProbs = read(r, Seq2SeqExporter.LOG_PROBS, rows * vocab);
+            float[] logProbs = k > 0 ? null : read(r, Seq2SeqExporter.LOG_PROBS, rows * vocab);
+            float[] topLogProbs = k > 0 ? read(r, Seq2SeqExporter.TOP_LOG_PROBS, rows * k) : null;
+            int[] topIds = k > 0 ? readIds(r, Seq2SeqExporter.TOP_IDS, rows * k) : null;
             float[] attention = read(r, Seq2SeqExporter.ATTENTION, rows * srcLen);
             int width = vocab;
             if (config.copy()) {
@@ -332,7 +375,8 @@ public final class OrtStepModel implements StepModel {
             r = null; // the kept outputs belong to the next state; the others were read and closed
             State next = new State(rows, srcLen, state.origin, state.copyIds, state.extendedSize,
                     state.source.retain(), recurrent);
-            return new StepOutput(next, logProbs, width, attention, srcLen);
+            return k > 0 ? StepOutput.candidates(next, topIds, topLogProbs, k, width, attention, srcLen)
+                    : new StepOutput(next, logProbs, width, attention, srcLen);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the decoder step " + decoder.file() + ": "
                     + e.getMessage(), e);
@@ -342,6 +386,9 @@ public final class OrtStepModel implements StepModel {
             }
             if (tokenTensor != null) {
                 tokenTensor.close();
+            }
+            if (kTensor != null) {
+                kTensor.close();
             }
         }
     }
@@ -376,6 +423,23 @@ public final class OrtStepModel implements StepModel {
                     + expected + " (shape " + Arrays.toString(tensor.getInfo().getShape()) + ")");
         }
         return tensor;
+    }
+
+    /** Copies an INT64 output of ids into a new int array and closes the tensor. */
+    private static int[] readIds(OrtSession.Result result, String name, int expected) {
+        try (OnnxTensor tensor = (OnnxTensor) result.get(name).orElseThrow(
+                () -> new IllegalStateException("The model returned no '" + name + "' output"))) {
+            LongBuffer buffer = tensor.getLongBuffer();
+            if (buffer.remaining() != expected) {
+                throw new IllegalStateException("Output '" + name + "' has " + buffer.remaining() + " values, expected "
+                        + expected);
+            }
+            int[] ids = new int[expected];
+            for (int i = 0; i < expected; i++) {
+                ids[i] = Math.toIntExact(buffer.get(i));
+            }
+            return ids;
+        }
     }
 
     /** Copies an output into a new array and closes the tensor. */

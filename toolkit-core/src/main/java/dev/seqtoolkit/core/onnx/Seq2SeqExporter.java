@@ -38,12 +38,15 @@ import java.util.Map;
  * decoder_step.onnx
  *   in : previous_tokens int64 (rows), h (L, rows, HD), c (L, rows, HD) [LSTM], memory (rows, src_len, M),
  *        source_mask (rows, src_len), keys (rows, src_len, K) [ADDITIVE, GENERAL], feed (rows, HD) [input feeding],
- *        coverage (rows, src_len) [coverage: the attention of the steps so far, summed; zeros at the start]
+ *        coverage (rows, src_len) [coverage: the attention of the steps so far, summed; zeros at the start],
+ *        top_k (1) [not copy: how many candidates top_log_probs and top_ids hold per row, 1 to V]
  *   out: log_probs (rows, V), h_next, c_next [LSTM], attention (rows, src_len), feed_next (rows, HD) [input feeding],
- *        coverage_next (rows, src_len) [coverage], generation_logits (rows) [copy: p_gen = sigmoid of it]
+ *        coverage_next (rows, src_len) [coverage], generation_logits (rows) [copy: p_gen = sigmoid of it],
+ *        top_log_probs (rows, top_k), top_ids (rows, top_k) [not copy: each row's most probable tokens, best
+ *        first, the lower id first among equals; a search that needs only these skips reading log_probs]
  *   ops: Gather, the cell written out as MatMul/Add/Split/Sigmoid/Tanh/Mul/Sub, attention as MatMul (+Tanh),
  *        masked softmax (Add of (mask - 1) * 1e30, Softmax, Mul by the mask), LUONG's Concat/MatMul/Tanh,
- *        the output MatMul/Add and LogSoftmax
+ *        the output MatMul/Add, LogSoftmax and TopK
  * </pre>
  *
  * <p>The decoder cell is written with standard operators rather than as an ONNX {@code LSTM} of
@@ -85,6 +88,9 @@ public final class Seq2SeqExporter {
     public static final String COVERAGE = "coverage";
     public static final String COVERAGE_NEXT = "coverage_next";
     public static final String GENERATION_LOGITS = "generation_logits";
+    public static final String TOP_K = "top_k";
+    public static final String TOP_LOG_PROBS = "top_log_probs";
+    public static final String TOP_IDS = "top_ids";
 
     public static final String CONFIG_KEY = "seqtoolkit.seq2seq.config";
     public static final String GRAPH_KEY = "seqtoolkit.seq2seq.graph";
@@ -124,6 +130,14 @@ public final class Seq2SeqExporter {
     }
 
     /** Whether the encoder outputs (and the step reads) projected attention keys. */
+    /**
+     * Whether the step graph of {@code c} has the {@value #TOP_K} input and the top-candidate
+     * outputs: every model but a copy model, whose distribution is mixed on the host.
+     */
+    public static boolean hasCandidates(Seq2SeqConfig c) {
+        return !c.copy();
+    }
+
     public static boolean hasKeys(Seq2SeqConfig config) {
         return config.attention() != Seq2SeqConfig.AttentionType.DOT;
     }
@@ -319,6 +333,9 @@ public final class Seq2SeqExporter {
         if (config.coverage()) {
             g.addInput(COVERAGE, DataType.FLOAT, dim("rows"), dim("src_len"));
         }
+        if (hasCandidates(config)) {
+            g.addInput(TOP_K, DataType.INT64, dim(1));
+        }
         g.addOutput(LOG_PROBS, DataType.FLOAT, dim("rows"), dim(v));
         g.addOutput(H_NEXT, DataType.FLOAT, dim(layers), dim("rows"), dim(hd));
         if (lstm) {
@@ -333,6 +350,10 @@ public final class Seq2SeqExporter {
         }
         if (config.copy()) {
             g.addOutput(GENERATION_LOGITS, DataType.FLOAT, dim("rows"));
+        }
+        if (hasCandidates(config)) {
+            g.addOutput(TOP_LOG_PROBS, DataType.FLOAT, dim("rows"), dim("top_k"));
+            g.addOutput(TOP_IDS, DataType.INT64, dim("rows"), dim("top_k"));
         }
 
         String table = g.addInitializer("target_embedding", floats(model.targetEmbedding().weight()), v,
@@ -398,6 +419,10 @@ public final class Seq2SeqExporter {
         String biased = g.node("Add").inputs(logits, g.addInitializer("output_bias", floats(model.outputBias()), v))
                 .outputs("logits").addSingle();
         g.node("LogSoftmax").inputs(biased).attr("axis", 1L).outputs(LOG_PROBS).add();
+        if (hasCandidates(config)) { // ONNX TopK puts the lower index first among equal values
+            g.node("TopK").inputs(LOG_PROBS, TOP_K).attr("axis", 1L).attr("largest", 1L).attr("sorted", 1L)
+                    .outputs(TOP_LOG_PROBS, TOP_IDS).add();
+        }
         stamp(g, "decoder_step");
         return g.toModel();
     }

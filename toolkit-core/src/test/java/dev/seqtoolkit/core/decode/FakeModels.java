@@ -27,6 +27,7 @@ final class FakeModels {
         int reorders;
         int steps;
         int maxRows;
+        int candidateSteps;
     }
 
     static final class FakeState implements DecoderState {
@@ -144,6 +145,40 @@ final class FakeModels {
                 }
             }
             return new StepOutput(new FakeState(ledger, st.sentence.clone(), next), lp, vocab, att, width);
+        }
+
+        /** When set, {@link #step(DecoderState, int[], int)} returns top candidates as ONNX TopK orders them. */
+        boolean candidates;
+
+        @Override
+        public StepOutput step(DecoderState state, int[] previousTokens, int k) {
+            StepOutput full = step(state, previousTokens);
+            if (!candidates) {
+                return full;
+            }
+            ledger.candidateSteps++;
+            int rows = full.rows();
+            int kk = Math.min(k, vocab);
+            int[] ids = new int[rows * kk];
+            float[] lps = new float[rows * kk];
+            float[] lp = full.logProbs();
+            for (int r = 0; r < rows; r++) {
+                final int row = r;
+                Integer[] order = new Integer[vocab];
+                for (int t = 0; t < vocab; t++) {
+                    order[t] = t;
+                }
+                // best first, the lower id first among equals; NaN sorts as the largest
+                Arrays.sort(order, (a, b) -> {
+                    int c = Float.compare(lp[row * vocab + b], lp[row * vocab + a]);
+                    return c != 0 ? c : Integer.compare(a, b);
+                });
+                for (int j = 0; j < kk; j++) {
+                    ids[r * kk + j] = order[j];
+                    lps[r * kk + j] = lp[r * vocab + order[j]];
+                }
+            }
+            return StepOutput.candidates(full.nextState(), ids, lps, kk, vocab, full.attention(), full.attentionWidth());
         }
 
         /** The log-probability of a hypothesis computed alone, summed in decoding order. */

@@ -368,6 +368,48 @@ class SearchTest {
     }
 
     @Test
+    void greedyFromTopCandidatesEqualsGreedyFromFullRows() {
+        int candidateSteps = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            FakeModels.RandomModel full = new FakeModels.RandomModel(11, seed);
+            FakeModels.RandomModel top = new FakeModels.RandomModel(11, seed);
+            top.candidates = true;
+            GreedySearch search = GreedySearch.builder().optMinLength((int) (seed % 4))
+                    .optNoRepeatNgramSize((int) (seed % 3)).optMaxLength(14).build();
+            List<int[]> sources = FakeModels.sources(seed, 3, 6, 1, 9, 4);
+            List<List<Hypothesis>> expected = search.decode(full, sources);
+            List<List<Hypothesis>> actual = search.decode(top, sources);
+            for (int i = 0; i < sources.size(); i++) {
+                assertSameHypothesis(expected.get(i).get(0), actual.get(i).get(0), "seed " + seed + " sentence " + i);
+            }
+            assertEquals(0, top.ledger.open, "states left open");
+            candidateSteps += top.ledger.candidateSteps;
+        }
+        assertTrue(candidateSteps > 100, "candidate steps " + candidateSteps);
+    }
+
+    @Test
+    void greedyFallsBackToFullRowsWhenCandidatesCannotDecide() {
+        // the top candidate is NaN at the second step: the search asks for that step in full
+        FakeModels.TableModel full = new FakeModels.TableModel(g -> g.length == 1 ? withNan(p(A, .5, B, .3, EOS, .2))
+                : p(A, .5, B, .3, EOS, .2));
+        FakeModels.TableModel top = new FakeModels.TableModel(g -> g.length == 1 ? withNan(p(A, .5, B, .3, EOS, .2))
+                : p(A, .5, B, .3, EOS, .2));
+        top.candidates = true;
+        GreedySearch search = GreedySearch.builder().optMaxLength(4).build();
+        assertSameHypothesis(search.decode(full, SRC).get(0).get(0), search.decode(top, SRC).get(0).get(0), "NaN");
+        assertEquals(4, top.ledger.candidateSteps);
+        assertEquals(5, top.ledger.steps, "four candidate steps and one full step again");
+        assertEquals(0, top.ledger.open);
+    }
+
+    private static float[] withNan(float[] lp) {
+        float[] out = lp.clone();
+        out[C] = Float.NaN;
+        return out;
+    }
+
+    @Test
     void rowsWithoutAnyAllowedTokenStopUnfinished() {
         // vocabulary with only a and eos possible; n = 1 blocks a after one use, min length 2 blocks eos
         FakeModels.TableModel m = new FakeModels.TableModel(g -> p(A, .5, EOS, .5));

@@ -128,6 +128,70 @@ class Seq2SeqExportTest {
                 dir.resolve(Seq2SeqExporter.DECODER_FILE)));
     }
 
+    /** Runs {@code model} with full rows only, as exports without the top-candidate outputs do. */
+    static StepModel fullRowsOnly(StepModel model) {
+        return new StepModel() {
+            @Override
+            public int vocabSize() {
+                return model.vocabSize();
+            }
+
+            @Override
+            public DecoderState encode(List<int[]> sourceIds) {
+                return model.encode(sourceIds);
+            }
+
+            @Override
+            public StepOutput step(DecoderState state, int[] previousTokens) {
+                return model.step(state, previousTokens);
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void topCandidatesAreTheFullRowsBestAndGreedyUsesThem(Seq2SeqConfig config) throws Exception {
+        try (NDManager manager = Engines.newManager()) {
+            Seq2SeqExporter.of(model(config, manager, 11)).save(dir);
+        }
+        try (OrtStepModel ort = OrtStepModel.load(dir, OnnxModel.Options.defaults())) {
+            List<int[]> sources = sources();
+            int k = 4;
+            try (DecoderState state = ort.encode(sources)) {
+                int[] previous = {1, 5, 7, 5}; // rows 1 and 3 fed the same token
+                StepOutput full = ort.step(state, previous);
+                StepOutput top = ort.step(state, previous, k);
+                assertTrue(full.hasFullRows());
+                assertEquals(k, top.candidatesPerRow());
+                for (int r = 0; r < sources.size(); r++) {
+                    Integer[] order = new Integer[TGT_VOCAB];
+                    for (int t = 0; t < TGT_VOCAB; t++) {
+                        order[t] = t;
+                    }
+                    final int row = r;
+                    java.util.Arrays.sort(order, (a, b) -> {
+                        int c = Float.compare(full.logProb(row, b), full.logProb(row, a));
+                        return c != 0 ? c : Integer.compare(a, b);
+                    });
+                    for (int j = 0; j < k; j++) {
+                        assertEquals(order[j], top.candidateIds()[r * k + j], "row " + r + " candidate " + j);
+                        assertEquals(full.logProb(r, order[j]), top.candidateLogProbs()[r * k + j], 0f);
+                    }
+                }
+                assertArrayEquals(full.attention(), top.attention(), 0f);
+                full.nextState().close();
+                top.nextState().close();
+            }
+            GreedySearch greedy = GreedySearch.builder().optMinLength(2).optNoRepeatNgramSize(2).optMaxLength(9).build();
+            List<List<Hypothesis>> viaFull = greedy.decode(fullRowsOnly(ort), sources);
+            List<List<Hypothesis>> viaTop = greedy.decode(ort, sources);
+            for (int i = 0; i < sources.size(); i++) {
+                assertArrayEquals(viaFull.get(i).get(0).tokens(), viaTop.get(i).get(0).tokens(), "sentence " + i);
+                assertEquals(viaFull.get(i).get(0).logProb(), viaTop.get(i).get(0).logProb(), 0.0, "sentence " + i);
+            }
+        }
+    }
+
     /**
      * Steps both models with DJL's greedy tokens, comparing every output, with a tiling reorder after
      * step 2 and, after step 5, a permutation that keeps each row's sentence (ONNX Runtime states
