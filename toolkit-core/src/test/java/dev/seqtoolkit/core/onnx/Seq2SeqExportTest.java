@@ -192,6 +192,44 @@ class Seq2SeqExportTest {
         }
     }
 
+    @Test
+    void anExportWithoutTheTopKRunsOnFullRows() throws Exception {
+        Seq2SeqConfig config = configs().findFirst().orElseThrow();
+        ai.onnx.proto.OnnxMl.ModelProto current;
+        try (NDManager manager = Engines.newManager()) {
+            Seq2SeqExporter exporter = Seq2SeqExporter.of(model(config, manager, 3));
+            exporter.save(dir);
+            current = exporter.decoderStepModel();
+        }
+        // the step graph as exports before the TopK were written: no top_k input, no TopK node or outputs
+        ai.onnx.proto.OnnxMl.GraphProto.Builder graph = current.getGraph().toBuilder();
+        graph.clearInput().addAllInput(current.getGraph().getInputList().stream()
+                .filter(v -> !v.getName().equals(Seq2SeqExporter.TOP_K)).toList());
+        graph.clearOutput().addAllOutput(current.getGraph().getOutputList().stream()
+                .filter(v -> !v.getName().startsWith("top_")).toList());
+        graph.clearNode().addAllNode(current.getGraph().getNodeList().stream()
+                .filter(n -> !n.getOpType().equals("TopK")).toList());
+        Path old = dir.resolve("old");
+        Files.createDirectories(old);
+        Files.copy(dir.resolve(Seq2SeqExporter.ENCODER_FILE), old.resolve(Seq2SeqExporter.ENCODER_FILE));
+        OnnxGraphBuilder.write(current.toBuilder().setGraph(graph).build(), old.resolve(Seq2SeqExporter.DECODER_FILE));
+        try (OrtStepModel now = OrtStepModel.load(dir, OnnxModel.Options.defaults());
+                OrtStepModel before = OrtStepModel.load(old, OnnxModel.Options.defaults())) {
+            List<int[]> sources = sources();
+            try (DecoderState state = before.encode(sources)) {
+                StepOutput out = before.step(state, new int[] {1, 1, 1, 1}, 3);
+                assertTrue(out.hasFullRows(), "no TopK in the graph: full rows");
+                out.nextState().close();
+            }
+            GreedySearch greedy = GreedySearch.builder().optMaxLength(9).build();
+            List<List<Hypothesis>> a = greedy.decode(now, sources);
+            List<List<Hypothesis>> b = greedy.decode(before, sources);
+            for (int i = 0; i < sources.size(); i++) {
+                assertArrayEquals(a.get(i).get(0).tokens(), b.get(i).get(0).tokens(), "sentence " + i);
+            }
+        }
+    }
+
     /**
      * Steps both models with DJL's greedy tokens, comparing every output, with a tiling reorder after
      * step 2 and, after step 5, a permutation that keeps each row's sentence (ONNX Runtime states
