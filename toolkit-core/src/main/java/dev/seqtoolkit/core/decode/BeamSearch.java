@@ -135,8 +135,22 @@ public final class BeamSearch extends BaseSearch {
                     int[] t = live.get(r).tokens;
                     previous[r] = t.length == 0 ? SpecialIds.BOS : t[t.length - 1];
                 }
-                StepOutput out = model.step(state, previous);
+                boolean[] eosBlocked = new boolean[rows];
+                int[][] blocked = new int[rows][];
+                int wanted = 0;
+                for (int r = 0; r < rows; r++) {
+                    Beam b = live.get(r);
+                    eosBlocked[r] = b.tokens.length < minLen[b.sentence];
+                    blocked[r] = blockedTokens(b.tokens, ngramSize());
+                    wanted = Math.max(wanted, perRow() + (eosBlocked[r] ? 1 : 0) + blocked[r].length);
+                }
+                StepOutput out = model.step(state, previous, wanted);
                 checkOutput(out, rows, vocab);
+                if (!out.hasFullRows() && !candidatesSuffice(out, eosBlocked, blocked, perRow())) {
+                    out.nextState().close(); // some row may need tokens outside its candidates: this step in full
+                    out = model.step(state, previous);
+                    checkOutput(out, rows, vocab);
+                }
                 state = supersede(state, out.nextState());
                 List<Beam> next = new ArrayList<>();
                 List<Integer> parents = new ArrayList<>();
@@ -170,6 +184,40 @@ public final class BeamSearch extends BaseSearch {
         return results;
     }
 
+    /** Tokens kept per row: enough, since at most one eos per row can precede its K non-eos. */
+    private int perRow() {
+        return beamSize + 1;
+    }
+
+    /**
+     * Whether each row's candidates (best first) certainly hold its {@code needed} best allowed
+     * tokens: they hold that many allowed ones, or all of the vocabulary, or end in a -inf (so every
+     * finite token is among them). A NaN among them means no.
+     */
+    static boolean candidatesSuffice(StepOutput out, boolean[] eosBlocked, int[][] blocked, int needed) {
+        int k = out.candidatesPerRow();
+        if (k >= out.vocabSize()) {
+            return true;
+        }
+        int[] ids = out.candidateIds();
+        float[] lp = out.candidateLogProbs();
+        for (int r = 0; r < eosBlocked.length; r++) {
+            int allowedCount = 0;
+            for (int j = r * k, end = j + k; j < end; j++) {
+                if (Float.isNaN(lp[j])) {
+                    return false;
+                }
+                if (allowed(lp[j], ids[j], eosBlocked[r], blocked[r])) {
+                    allowedCount++;
+                }
+            }
+            if (allowedCount < needed && lp[r * k + k - 1] != Float.NEGATIVE_INFINITY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** One step of one sentence: its live beams are rows {@code [from, to)}. */
     private void advance(
             int s,
@@ -184,18 +232,29 @@ public final class BeamSearch extends BaseSearch {
             List<Hypothesis> done,
             List<Beam> next,
             List<Integer> parents) {
-        float[] lp = out.logProbs();
-        int vocab = out.vocabSize();
-        int perRow = beamSize + 1; // enough: at most one eos per row can precede its K non-eos
+        int perRow = perRow();
         c.reset((to - from) * perRow);
         for (int r = from; r < to; r++) {
             Beam b = live.get(r);
             boolean eosBlocked = b.tokens.length < minLen;
             int[] blocked = blockedTokens(b.tokens, ngramSize());
             c.beginRow();
-            for (int t = 0, o = r * vocab; t < vocab; t++, o++) {
-                if (allowed(lp[o], t, eosBlocked, blocked)) {
-                    c.offer(perRow, r, t, b.logProb + lp[o]);
+            if (out.hasFullRows()) {
+                float[] lp = out.logProbs();
+                int vocab = out.vocabSize();
+                for (int t = 0, o = r * vocab; t < vocab; t++, o++) {
+                    if (allowed(lp[o], t, eosBlocked, blocked)) {
+                        c.offer(perRow, r, t, b.logProb + lp[o]);
+                    }
+                }
+            } else { // best first, the lower id first among equals: the scan's order among equal scores
+                int k = out.candidatesPerRow();
+                int[] ids = out.candidateIds();
+                float[] lp = out.candidateLogProbs();
+                for (int j = r * k, end = j + k; j < end; j++) {
+                    if (allowed(lp[j], ids[j], eosBlocked, blocked)) {
+                        c.offer(perRow, r, ids[j], b.logProb + lp[j]);
+                    }
                 }
             }
             c.endRow();

@@ -403,6 +403,51 @@ class SearchTest {
         assertEquals(0, top.ledger.open);
     }
 
+    @Test
+    void beamFromTopCandidatesEqualsBeamFromFullRows() {
+        int candidateSteps = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            FakeModels.RandomModel full = new FakeModels.RandomModel(11, seed);
+            FakeModels.RandomModel top = new FakeModels.RandomModel(11, seed);
+            top.candidates = true;
+            int beam = 1 + (int) (seed % 5);
+            BeamSearch search = BeamSearch.builder().optBeamSize(beam).optNBest(Math.min(beam, 3))
+                    .optMinLength((int) (seed % 4)).optNoRepeatNgramSize((int) (seed % 3)).optMaxLength(12)
+                    .optLengthPenalty(seed % 2 == 0 ? 0.0 : 0.6).optEarlyStop(seed % 4 != 1).build();
+            List<int[]> sources = FakeModels.sources(seed, 3, 6, 1, 8);
+            List<List<Hypothesis>> expected = search.decode(full, sources);
+            List<List<Hypothesis>> actual = search.decode(top, sources);
+            for (int i = 0; i < sources.size(); i++) {
+                assertEquals(expected.get(i).size(), actual.get(i).size(), "seed " + seed + " sentence " + i);
+                for (int h = 0; h < expected.get(i).size(); h++) {
+                    assertSameHypothesis(expected.get(i).get(h), actual.get(i).get(h),
+                            "seed " + seed + " sentence " + i + " hypothesis " + h);
+                }
+            }
+            assertEquals(0, top.ledger.open, "states left open");
+            candidateSteps += top.ledger.candidateSteps;
+        }
+        assertTrue(candidateSteps > 100, "candidate steps " + candidateSteps);
+    }
+
+    @Test
+    void beamFallsBackToFullRowsWhenCandidatesCannotDecide() {
+        FakeModels.TableModel full = new FakeModels.TableModel(g -> g.length == 1 ? withNan(p(A, .5, B, .3, EOS, .2))
+                : p(A, .5, B, .3, EOS, .2));
+        FakeModels.TableModel top = new FakeModels.TableModel(g -> g.length == 1 ? withNan(p(A, .5, B, .3, EOS, .2))
+                : p(A, .5, B, .3, EOS, .2));
+        top.candidates = true;
+        BeamSearch search = BeamSearch.builder().optBeamSize(2).optNBest(2).optMaxLength(4).build();
+        List<Hypothesis> expected = search.decode(full, SRC).get(0);
+        List<Hypothesis> actual = search.decode(top, SRC).get(0);
+        assertEquals(expected.size(), actual.size());
+        for (int h = 0; h < expected.size(); h++) {
+            assertSameHypothesis(expected.get(h), actual.get(h), "hypothesis " + h);
+        }
+        assertTrue(top.ledger.steps > top.ledger.candidateSteps, "a step ran again in full");
+        assertEquals(0, top.ledger.open);
+    }
+
     private static float[] withNan(float[] lp) {
         float[] out = lp.clone();
         out[C] = Float.NaN;
