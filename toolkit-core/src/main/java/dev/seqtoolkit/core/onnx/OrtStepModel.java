@@ -110,9 +110,8 @@ public final class OrtStepModel implements StepModel {
                         "its model configuration " + decoderConfig + " differs from the encoder's " + config
                                 + "; the two files come from different exports", null);
             }
-            // exports before the top-candidate outputs lack top_k; they run with full rows only
-            dec.requireSignature(decoderSignature(config,
-                    Seq2SeqExporter.hasCandidates(config) && dec.inputRanks().containsKey(Seq2SeqExporter.TOP_K)));
+            // format 1 predates the top-candidate outputs: its steps run with full rows only
+            dec.requireSignature(decoderSignature(config, Seq2SeqExporter.hasCandidates(config) && format(dec) >= 2));
             return new OrtStepModel(enc, dec, config);
         } catch (IOException | RuntimeException e) {
             closeQuietly(enc, e);
@@ -131,6 +130,19 @@ public final class OrtStepModel implements StepModel {
         }
     }
 
+    /** The file's export format, one this toolkit reads ({@link Seq2SeqExporter#OLDEST_FORMAT} to FORMAT). */
+    private static int format(OnnxModel m) throws InvalidModelException {
+        String format = m.metadata(Seq2SeqExporter.FORMAT_KEY).orElse("?");
+        for (int f = Seq2SeqExporter.OLDEST_FORMAT; f <= Seq2SeqExporter.FORMAT; f++) {
+            if (Integer.toString(f).equals(format)) {
+                return f;
+            }
+        }
+        throw new InvalidModelException(InvalidModelException.Reason.UNSUPPORTED_VERSION, m.file(),
+                "export format " + format + "; this toolkit reads formats " + Seq2SeqExporter.OLDEST_FORMAT + " to "
+                        + Seq2SeqExporter.FORMAT, null);
+    }
+
     private static Seq2SeqConfig config(OnnxModel m, String graph) throws InvalidModelException {
         String kind = m.metadata(Seq2SeqExporter.GRAPH_KEY).orElse(null);
         String json = m.metadata(Seq2SeqExporter.CONFIG_KEY).orElse(null);
@@ -140,11 +152,7 @@ public final class OrtStepModel implements StepModel {
                             + " is " + (kind == null ? "missing" : "'" + kind + "'") + ", "
                             + Seq2SeqExporter.CONFIG_KEY + (json == null ? " missing" : " present") + ")", null);
         }
-        String format = m.metadata(Seq2SeqExporter.FORMAT_KEY).orElse("?");
-        if (!Integer.toString(Seq2SeqExporter.FORMAT).equals(format)) {
-            throw new InvalidModelException(InvalidModelException.Reason.UNSUPPORTED_VERSION, m.file(),
-                    "export format " + format + "; this toolkit reads format " + Seq2SeqExporter.FORMAT, null);
-        }
+        format(m);
         try {
             return JSON.readValue(json, Seq2SeqConfig.class);
         } catch (IOException | IllegalArgumentException e) {

@@ -95,7 +95,10 @@ public final class Seq2SeqExporter {
     public static final String CONFIG_KEY = "seqtoolkit.seq2seq.config";
     public static final String GRAPH_KEY = "seqtoolkit.seq2seq.graph";
     public static final String FORMAT_KEY = "seqtoolkit.seq2seq.format";
-    public static final int FORMAT = 1;
+    /** The export format written: 2 adds the step graph's {@value #TOP_K} input and TopK outputs to 1. */
+    public static final int FORMAT = 2;
+    /** The oldest export format {@link OrtStepModel} still reads. */
+    public static final int OLDEST_FORMAT = 1;
 
     /** What is added to the scores of padded positions before the softmax (as in the DJL attention). */
     static final float MASK_FILL = 1.0e30f;

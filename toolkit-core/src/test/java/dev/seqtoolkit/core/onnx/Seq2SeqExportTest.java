@@ -212,7 +212,18 @@ class Seq2SeqExportTest {
         Path old = dir.resolve("old");
         Files.createDirectories(old);
         Files.copy(dir.resolve(Seq2SeqExporter.ENCODER_FILE), old.resolve(Seq2SeqExporter.ENCODER_FILE));
-        OnnxGraphBuilder.write(current.toBuilder().setGraph(graph).build(), old.resolve(Seq2SeqExporter.DECODER_FILE));
+        OnnxGraphBuilder.write(withFormat(current.toBuilder().setGraph(graph).build(), "1"),
+                old.resolve(Seq2SeqExporter.DECODER_FILE));
+        // a newer format than this toolkit writes is refused, naming it
+        Path newer = dir.resolve("newer");
+        Files.createDirectories(newer);
+        Files.copy(dir.resolve(Seq2SeqExporter.ENCODER_FILE), newer.resolve(Seq2SeqExporter.ENCODER_FILE));
+        OnnxGraphBuilder.write(withFormat(current, Integer.toString(Seq2SeqExporter.FORMAT + 1)),
+                newer.resolve(Seq2SeqExporter.DECODER_FILE));
+        InvalidModelException refused = assertThrows(InvalidModelException.class,
+                () -> OrtStepModel.load(newer, OnnxModel.Options.defaults()));
+        assertEquals(InvalidModelException.Reason.UNSUPPORTED_VERSION, refused.reason());
+        assertTrue(refused.getMessage().contains("export format " + (Seq2SeqExporter.FORMAT + 1)), refused.getMessage());
         try (OrtStepModel now = OrtStepModel.load(dir, OnnxModel.Options.defaults());
                 OrtStepModel before = OrtStepModel.load(old, OnnxModel.Options.defaults())) {
             List<int[]> sources = sources();
@@ -228,6 +239,16 @@ class Seq2SeqExportTest {
                 assertArrayEquals(a.get(i).get(0).tokens(), b.get(i).get(0).tokens(), "sentence " + i);
             }
         }
+    }
+
+    private static ai.onnx.proto.OnnxMl.ModelProto withFormat(ai.onnx.proto.OnnxMl.ModelProto model, String format) {
+        ai.onnx.proto.OnnxMl.ModelProto.Builder b = model.toBuilder();
+        for (int i = 0; i < b.getMetadataPropsCount(); i++) {
+            if (b.getMetadataProps(i).getKey().equals(Seq2SeqExporter.FORMAT_KEY)) {
+                b.setMetadataProps(i, b.getMetadataProps(i).toBuilder().setValue(format));
+            }
+        }
+        return b.build();
     }
 
     /**
