@@ -161,7 +161,7 @@ public final class BeamSearch extends BaseSearch {
                     while (to < rows && live.get(to).sentence == s) {
                         to++;
                     }
-                    advance(s, live, from, to, out, candidates, minLen[s], maxLen[s], attLen[s],
+                    advance(s, live, from, to, out, candidates, eosBlocked, blocked, maxLen[s], attLen[s],
                             finished.get(s), next, parents);
                     from = to;
                 }
@@ -226,7 +226,8 @@ public final class BeamSearch extends BaseSearch {
             int to,
             StepOutput out,
             Candidates c,
-            int minLen,
+            boolean[] eosBlocked,
+            int[][] blocked,
             int maxLen,
             int attLen,
             List<Hypothesis> done,
@@ -236,14 +237,12 @@ public final class BeamSearch extends BaseSearch {
         c.reset((to - from) * perRow);
         for (int r = from; r < to; r++) {
             Beam b = live.get(r);
-            boolean eosBlocked = b.tokens.length < minLen;
-            int[] blocked = blockedTokens(b.tokens, ngramSize());
             c.beginRow();
             if (out.hasFullRows()) {
                 float[] lp = out.logProbs();
                 int vocab = out.vocabSize();
                 for (int t = 0, o = r * vocab; t < vocab; t++, o++) {
-                    if (allowed(lp[o], t, eosBlocked, blocked)) {
+                    if (allowed(lp[o], t, eosBlocked[r], blocked[r])) {
                         c.offer(perRow, r, t, b.logProb + lp[o]);
                     }
                 }
@@ -252,7 +251,7 @@ public final class BeamSearch extends BaseSearch {
                 int[] ids = out.candidateIds();
                 float[] lp = out.candidateLogProbs();
                 for (int j = r * k, end = j + k; j < end; j++) {
-                    if (allowed(lp[j], ids[j], eosBlocked, blocked)) {
+                    if (allowed(lp[j], ids[j], eosBlocked[r], blocked[r])) {
                         c.offer(perRow, r, ids[j], b.logProb + lp[j]);
                     }
                 }

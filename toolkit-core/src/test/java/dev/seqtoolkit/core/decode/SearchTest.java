@@ -391,10 +391,8 @@ class SearchTest {
     @Test
     void greedyFallsBackToFullRowsWhenCandidatesCannotDecide() {
         // the top candidate is NaN at the second step: the search asks for that step in full
-        FakeModels.TableModel full = new FakeModels.TableModel(g -> g.length == 1 ? withNan(p(A, .5, B, .3, EOS, .2))
-                : p(A, .5, B, .3, EOS, .2));
-        FakeModels.TableModel top = new FakeModels.TableModel(g -> g.length == 1 ? withNan(p(A, .5, B, .3, EOS, .2))
-                : p(A, .5, B, .3, EOS, .2));
+        FakeModels.TableModel full = nanAtTheSecondStep();
+        FakeModels.TableModel top = nanAtTheSecondStep();
         top.candidates = true;
         GreedySearch search = GreedySearch.builder().optMaxLength(4).build();
         assertSameHypothesis(search.decode(full, SRC).get(0).get(0), search.decode(top, SRC).get(0).get(0), "NaN");
@@ -432,10 +430,8 @@ class SearchTest {
 
     @Test
     void beamFallsBackToFullRowsWhenCandidatesCannotDecide() {
-        FakeModels.TableModel full = new FakeModels.TableModel(g -> g.length == 1 ? withNan(p(A, .5, B, .3, EOS, .2))
-                : p(A, .5, B, .3, EOS, .2));
-        FakeModels.TableModel top = new FakeModels.TableModel(g -> g.length == 1 ? withNan(p(A, .5, B, .3, EOS, .2))
-                : p(A, .5, B, .3, EOS, .2));
+        FakeModels.TableModel full = nanAtTheSecondStep();
+        FakeModels.TableModel top = nanAtTheSecondStep();
         top.candidates = true;
         BeamSearch search = BeamSearch.builder().optBeamSize(2).optNBest(2).optMaxLength(4).build();
         List<Hypothesis> expected = search.decode(full, SRC).get(0);
@@ -446,6 +442,11 @@ class SearchTest {
         }
         assertTrue(top.ledger.steps > top.ledger.candidateSteps, "a step ran again in full");
         assertEquals(0, top.ledger.open);
+    }
+
+    /** a .5, b .3, eos .2 at every step, and a NaN on c, the top candidate, at the second step. */
+    private static FakeModels.TableModel nanAtTheSecondStep() {
+        return new FakeModels.TableModel(g -> g.length == 1 ? withNan(p(A, .5, B, .3, EOS, .2)) : p(A, .5, B, .3, EOS, .2));
     }
 
     private static float[] withNan(float[] lp) {
