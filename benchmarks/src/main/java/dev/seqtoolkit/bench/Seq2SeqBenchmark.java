@@ -63,6 +63,8 @@ public final class Seq2SeqBenchmark implements Callable<Integer> {
     @Option(names = "--infer-steps", defaultValue = "20") int inferSteps;
     @Option(names = "--beam", defaultValue = "5", description = "Beam size of the beam-search figures; 0 skips them (default: ${DEFAULT-VALUE}).") int beam;
     @Option(names = "--onnx", description = "Also export each model to ONNX and decode it in ONNX Runtime (one more JSON line per case).") boolean onnx;
+    @Option(names = "--onnx-without-gate-table", description = "With --onnx: also measure an export without the first layer's gate table (a third JSON line per case).") boolean onnxWithoutGateTable;
+    @Option(names = "--onnx-only", description = "With --onnx: skip training and the DJL figures; export the initialised model and print only the ONNX Runtime lines.") boolean onnxOnly;
     @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).") int ortThreads;
     @Option(names = "--ort-profile", description = "With --onnx: write ONNX Runtime's per-operator trace (JSON) to files starting with this prefix.") Path ortProfile;
 
@@ -84,17 +86,21 @@ public final class Seq2SeqBenchmark implements Callable<Integer> {
                     // targets of T - 1 tokens: <bos> y and y <eos> are T long
                     batches.add(Batch.parallel(sequences(random, batch, sourceLength), sequences(random, batch, targetLength - 1)));
                 }
-                Seq2SeqTask task = new Seq2SeqTask(model, batch, sourceLength, targetLength);
-                train(task, batches, 3);
-                long t0 = System.nanoTime();
-                train(task, batches, trainSteps);
-                double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                boolean djlFigures = !(onnx && onnxOnly);
                 ObjectNode line = new ObjectMapper().createObjectNode();
                 line.put("case", c == 'b' ? "b_bahdanau" : "c_luong");
                 line.put("engine", "toolkit-" + engine.toLowerCase(Locale.ROOT));
-                line.put("train_tokens_per_s", CharLmBenchmark.round((double) trainSteps * batch * targetLength / trainSeconds));
-                try (DjlStepModel stepModel = DjlStepModel.of(model, manager)) {
-                    decodeFigures(stepModel, line, random);
+                if (djlFigures) {
+                    Seq2SeqTask task = new Seq2SeqTask(model, batch, sourceLength, targetLength);
+                    train(task, batches, 3);
+                    long t0 = System.nanoTime();
+                    train(task, batches, trainSteps);
+                    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                    line.put("train_tokens_per_s",
+                            CharLmBenchmark.round((double) trainSteps * batch * targetLength / trainSeconds));
+                    try (DjlStepModel stepModel = DjlStepModel.of(model, manager)) {
+                        decodeFigures(stepModel, line, random);
+                    }
                 }
                 line.put("timed_steps", trainSteps);
                 line.put("infer_steps", inferSteps);
@@ -104,9 +110,14 @@ public final class Seq2SeqBenchmark implements Callable<Integer> {
                         .put("T", targetLength).put("MAXLEN", maxLength);
                 setup.setAll(RunInfo.describe("bench seq2seq --cases " + c));
                 setup.put("pytorch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
-                System.out.println(line);
+                if (djlFigures) {
+                    System.out.println(line);
+                }
                 if (onnx) {
-                    System.out.println(onnxLine(model, line, random));
+                    System.out.println(onnxLine(model, line, random, true));
+                    if (onnxWithoutGateTable) {
+                        System.out.println(onnxLine(model, line, random, false));
+                    }
                 }
             }
         }
@@ -145,15 +156,16 @@ public final class Seq2SeqBenchmark implements Callable<Integer> {
      * Exports the trained model, loads it in ONNX Runtime and measures the same figures through the
      * same search code; also the load time and the resident memory the sessions added.
      */
-    private ObjectNode onnxLine(Seq2SeqModel model, ObjectNode djlLine, Random random) throws IOException {
+    private ObjectNode onnxLine(Seq2SeqModel model, ObjectNode djlLine, Random random, boolean gateTable)
+            throws IOException {
         Path dir = Files.createTempDirectory("seq2seq-bench-onnx");
         try {
-            Seq2SeqExporter.of(model).save(dir);
+            Seq2SeqExporter.of(model).optGateTable(gateTable).save(dir);
             long rssBefore = residentKiB("VmRSS");
             long l0 = System.nanoTime();
             ObjectNode line = new ObjectMapper().createObjectNode();
             line.put("case", djlLine.get("case").asText());
-            line.put("engine", "toolkit-onnxruntime");
+            line.put("engine", gateTable ? "toolkit-onnxruntime" : "toolkit-onnxruntime-no-gate-table");
             OnnxModel.Options options = OnnxModel.Options.defaults().withIntraOpThreads(ortThreads);
             if (ortProfile != null) {
                 options = options.withProfiling(Path.of(ortProfile + "-" + djlLine.get("case").asText()));
@@ -167,6 +179,7 @@ public final class Seq2SeqBenchmark implements Callable<Integer> {
             ObjectNode setup = line.putObject("setup");
             setup.setAll((ObjectNode) djlLine.get("setup").deepCopy());
             setup.put("ort_threads", ortThreads);
+            setup.put("gate_table", gateTable);
             setup.put("exported_from", djlLine.get("engine").asText());
             setup.put("process_peak_rss_mib", Math.round(residentKiB("VmHWM") / 1024.0));
             return line;

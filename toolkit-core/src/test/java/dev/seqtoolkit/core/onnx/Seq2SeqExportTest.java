@@ -2,6 +2,7 @@ package dev.seqtoolkit.core.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,9 +110,41 @@ class Seq2SeqExportTest {
     @ParameterizedTest
     @MethodSource("configs")
     void stepLogProbsAttentionAndSearchesMatchDjl(Seq2SeqConfig config) throws Exception {
+        assertMatchesDjl(config, true);
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void withoutTheGateTableTheStepMatchesDjlToo(Seq2SeqConfig config) throws Exception {
+        assertMatchesDjl(config, false);
+    }
+
+    /** The first layer's input gates come from the table, or from the embedding, as asked; never both. */
+    @Test
+    void theStepGraphHoldsTheGateTableOrTheEmbedding() throws Exception {
+        Seq2SeqConfig config = configs().findFirst().orElseThrow();
         try (NDManager manager = Engines.newManager()) {
             Seq2SeqModel model = model(config, manager, 7);
-            Seq2SeqExporter.of(model).save(dir);
+            Seq2SeqExporter exporter = Seq2SeqExporter.of(model);
+            assertTrue(exporter.usesGateTable(), "on by default");
+            List<String> folded = initializers(exporter.decoderStepModel());
+            assertTrue(folded.contains("decoder0_input_gate_table"), folded.toString());
+            assertFalse(folded.contains("target_embedding"), folded.toString());
+            List<String> plain = initializers(exporter.optGateTable(false).decoderStepModel());
+            assertFalse(plain.contains("decoder0_input_gate_table"), plain.toString());
+            assertTrue(plain.contains("target_embedding"), plain.toString());
+        }
+    }
+
+    private static List<String> initializers(ai.onnx.proto.OnnxMl.ModelProto model) {
+        return model.getGraph().getInitializerList().stream().map(ai.onnx.proto.OnnxMl.TensorProto::getName)
+                .toList();
+    }
+
+    private void assertMatchesDjl(Seq2SeqConfig config, boolean gateTable) throws Exception {
+        try (NDManager manager = Engines.newManager()) {
+            Seq2SeqModel model = model(config, manager, 7);
+            Seq2SeqExporter.of(model).optGateTable(gateTable).save(dir);
             try (DjlStepModel djl = DjlStepModel.of(model, manager);
                     OrtStepModel ort = OrtStepModel.load(dir, OnnxModel.Options.defaults())) {
                 assertEquals(TGT_VOCAB, ort.vocabSize());
