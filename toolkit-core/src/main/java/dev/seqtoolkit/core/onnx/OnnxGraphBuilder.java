@@ -4,15 +4,13 @@ import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension;
 import com.google.protobuf.ByteString;
+import dev.seqtoolkit.core.io.AtomicFiles;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -198,24 +196,12 @@ public final class OnnxGraphBuilder {
         write(toModel(), path);
     }
 
-    /** Writes a model to {@code path} via a temporary file in the same directory and an atomic rename. */
+    /**
+     * Writes a model to {@code path} via a temporary file in the same directory and an atomic rename
+     * ({@link AtomicFiles#write}: readable by others, or with the permissions of the file it replaces).
+     */
     public static void write(OnnxMl.ModelProto model, Path path) throws IOException {
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                model.writeTo(out);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(path, model::writeTo);
     }
 
     private void claim(String name, String what) {

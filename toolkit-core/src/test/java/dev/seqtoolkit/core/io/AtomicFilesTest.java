@@ -44,6 +44,25 @@ class AtomicFilesTest {
                 Files.getPosixFilePermissions(target)), "a user's choice survives the replacement");
     }
 
+    /** Text files (data preparation, results) and ONNX graphs are written the same way. */
+    @Test
+    void textFilesAndOnnxGraphsAreReadableByOthersToo() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null,
+                "no POSIX permissions on this file system");
+        Path text = dir.resolve("lm.txt");
+        dev.seqtoolkit.core.text.TextFiles.writeLines(text, java.util.List.of("a b", "c"));
+        Path graph = dir.resolve("model.onnx");
+        dev.seqtoolkit.core.onnx.OnnxGraphBuilder.write(
+                ai.onnx.proto.OnnxMl.ModelProto.newBuilder().setIrVersion(8).build(), graph);
+        for (Path p : new Path[] {text, graph}) {
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(p)), p.getFileName().toString());
+        }
+        assertEquals("a b\nc\n", Files.readString(text));
+        assertNoTemporaryFiles();
+    }
+
     @Test
     void failingWriterLeavesTheOldFileIntact() throws IOException {
         Path target = dir.resolve("model.bin");
