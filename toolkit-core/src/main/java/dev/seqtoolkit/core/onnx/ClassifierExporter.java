@@ -33,7 +33,9 @@ import static dev.seqtoolkit.core.onnx.OnnxOps.unsqueeze;
  *   out: logits (docs, C), probabilities (docs, C), word_attention (docs, sentences, words) [word attention
  *        pooling], sentence_attention (docs, sentences) [sentence attention pooling]
  *
- * ops: Gather (embedding); LSTM/GRU (bidirectional, stacked, sequence_lens) from {@link RecurrentExporter};
+ * ops: the word level's first layer as Gather of its input gates from a table and a Scan of the cell
+ *      (optGateTable, the default), or Gather (embedding) and LSTM/GRU; further layers and the sentence
+ *      level as LSTM/GRU (bidirectional, stacked, sequence_lens); all from {@link RecurrentExporter};
  *      Range/Less/Cast (masks from the lengths); the pooling; MatMul/Add (output layer); Softmax.
  *      Two levels: Flatten to (docs*sentences, words), the word level with lengths max(length, 1) (a padding
  *      slot runs one step whose result its all-zero mask discards), Reshape back to (docs, sentences, D), the
@@ -74,8 +76,10 @@ public final class ClassifierExporter {
     private final float[] outputBias;
     private final int classes;
     private final Map<String, String> metadata;
+    private final boolean gateTable;
 
     private ClassifierExporter(Builder b) {
+        this.gateTable = b.gateTable;
         this.embedding = b.embedding;
         this.vocabularySize = b.vocabularySize;
         this.embeddingSize = b.embeddingSize;
@@ -128,11 +132,9 @@ public final class ClassifierExporter {
             g.addOutput(SENTENCE_ATTENTION, DataType.FLOAT, dim(batch), dim("sentences"));
         }
 
-        String table = g.addInitializer("embedding", embedding, vocabularySize, embeddingSize);
         String pooled;
         if (!hierarchical) {
-            String x = g.node("Gather").inputs(table, WORD_IDS).attr("axis", 0L).outputs("embedded").addSingle();
-            String[] words = level(g, "word", wordEncoder, wordPooling, x, WORD_IDS, WORD_LENGTHS, WORD_LENGTHS);
+            String[] words = wordLevel(g, WORD_IDS, WORD_LENGTHS, WORD_LENGTHS);
             pooled = words[0];
             if (words[1] != null) {
                 g.node("Identity").inputs(words[1]).outputs(WORD_ATTENTION).add();
@@ -145,8 +147,7 @@ public final class ClassifierExporter {
             // a padding slot (length 0) runs one step; its all-zero mask gives it zero weights and a zero vector
             String runLengths = g.node("Max").inputs(flatLengths, ints(g, "one_step", 1)).outputs("slot_run_lengths")
                     .addSingle();
-            String x = g.node("Gather").inputs(table, flatIds).attr("axis", 0L).outputs("embedded").addSingle();
-            String[] words = level(g, "word", wordEncoder, wordPooling, x, flatIds, flatLengths, runLengths);
+            String[] words = wordLevel(g, flatIds, flatLengths, runLengths);
             // (docs*sentences, Dw) -> (docs, sentences, Dw)
             String slotShape = g.node("Shape").inputs(WORD_LENGTHS).outputs("slot_shape").addSingle();
             String vectorShape = g.node("Concat").inputs(slotShape, ints(g, "word_width", wordWidth()))
@@ -156,7 +157,7 @@ public final class ClassifierExporter {
                 String idsShape = g.node("Shape").inputs(WORD_IDS).outputs("word_ids_shape").addSingle();
                 g.node("Reshape").inputs(words[1], idsShape).outputs(WORD_ATTENTION).add();
             }
-            String[] docs = level(g, "sentence", sentenceEncoder, sentencePooling, sentences, WORD_LENGTHS,
+            String[] docs = level(g, "sentence", sentenceEncoder, sentencePooling, sentences, null, WORD_LENGTHS,
                     SENTENCE_COUNTS, SENTENCE_COUNTS);
             pooled = docs[0];
             if (docs[1] != null) {
@@ -192,7 +193,22 @@ public final class ClassifierExporter {
     }
 
     /**
-     * One level: the recurrent stack over {@code x (N, T, in)} and its pooling.
+     * The word level over {@code ids (N, T)}: from the first layer's gate table when {@link
+     * Builder#optGateTable} allows and the stack can (see {@link RecurrentExporter#emitTokens}), else
+     * from the gathered embedding.
+     */
+    private String[] wordLevel(OnnxGraphBuilder g, String ids, String maskLengths, String runLengths) {
+        if (gateTable && wordEncoder.usesGateTable(vocabularySize)) {
+            return level(g, "word", wordEncoder, wordPooling, null, ids, ids, maskLengths, runLengths);
+        }
+        String table = g.addInitializer("embedding", embedding, vocabularySize, embeddingSize);
+        String x = g.node("Gather").inputs(table, ids).attr("axis", 0L).outputs("embedded").addSingle();
+        return level(g, "word", wordEncoder, wordPooling, x, null, ids, maskLengths, runLengths);
+    }
+
+    /**
+     * One level: the recurrent stack over {@code x (N, T, in)}, or over the tokens {@code ids (N,
+     * T)} whose embedding is its input, and its pooling.
      *
      * @param shapeSource a value of shape {@code (N, T)} (or more axes: its second axis is T)
      * @param maskLengths int64 {@code (N)}: the real positions of each row, 0 for none
@@ -200,11 +216,14 @@ public final class ClassifierExporter {
      * @return {pooled (N, D), weights (N, T) or null without attention}
      */
     private String[] level(OnnxGraphBuilder g, String p, RecurrentExporter stack, PoolingExporter pool, String x,
-            String shapeSource, String maskLengths, String runLengths) {
+            String ids, String shapeSource, String maskLengths, String runLengths) {
         String lens32 = g.node("Cast").inputs(runLengths).attr("to", (long) DataType.INT32.getNumber())
                 .outputs(g.uniqueName(p + "_lengths_int32")).addSingle();
-        RecurrentExporter.Outputs rnn = stack.emit(g, x, lens32, null, null, g.uniqueName(p + "_states"),
-                g.uniqueName(p + "_final_hidden"), g.uniqueName(p + "_final_cell"));
+        RecurrentExporter.Outputs rnn = ids != null
+                ? stack.emitTokens(g, ids, embedding, vocabularySize, lens32, g.uniqueName(p + "_states"),
+                        g.uniqueName(p + "_final_hidden"), g.uniqueName(p + "_final_cell"))
+                : stack.emit(g, x, lens32, null, null, g.uniqueName(p + "_states"),
+                        g.uniqueName(p + "_final_hidden"), g.uniqueName(p + "_final_cell"));
         String states = rnn.output(); // (N, T, D)
 
         // positions (1, T) and the mask (N, T): position < length
@@ -271,8 +290,19 @@ public final class ClassifierExporter {
         private PoolingExporter sentencePooling;
         private float[] outputWeight;
         private float[] outputBias;
+        private boolean gateTable = true;
 
         private Builder() {}
+
+        /**
+         * Whether the word level's first layer looks its input gates up in a table computed at
+         * export instead of multiplying the embedding at every word (see {@link
+         * RecurrentExporter#emitTokens}); on by default. The file grows by {@code V dirs G H} floats.
+         */
+        public Builder optGateTable(boolean enabled) {
+            this.gateTable = enabled;
+            return this;
+        }
 
         /**
          * The word embedding.

@@ -169,8 +169,16 @@ public final class OnnxGraphBuilder {
         return this;
     }
 
-    /** The model assembled so far; fails if a declared graph output is produced by no node. */
-    public OnnxMl.ModelProto toModel() {
+    /**
+     * The graph alone, as the body of a control-flow node ({@code Scan}, {@code Loop}, {@code If});
+     * fails as {@link #toModel()} does. Its names must differ from the enclosing graph's.
+     */
+    public OnnxMl.GraphProto toGraph() {
+        checkOutputs();
+        return graph.clone().setName(graphName).build();
+    }
+
+    private void checkOutputs() {
         if (outputs.isEmpty()) {
             throw new IllegalStateException("Graph '" + graphName + "' declares no outputs");
         }
@@ -179,6 +187,11 @@ public final class OnnxGraphBuilder {
                 throw new IllegalStateException("Graph output '" + out + "' is produced by no node");
             }
         }
+    }
+
+    /** The model assembled so far; fails if a declared graph output is produced by no node. */
+    public OnnxMl.ModelProto toModel() {
+        checkOutputs();
         OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName(producerName)
@@ -316,6 +329,13 @@ public final class OnnxGraphBuilder {
                 a.addFloats(v);
             }
             node.addAttribute(a);
+            return this;
+        }
+
+        /** A graph attribute: the body of a control-flow node (see {@link OnnxGraphBuilder#toGraph()}). */
+        public NodeBuilder attr(String name, OnnxMl.GraphProto body) {
+            node.addAttribute(OnnxMl.AttributeProto.newBuilder().setName(name)
+                    .setType(OnnxMl.AttributeProto.AttributeType.GRAPH).setG(body));
             return this;
         }
 

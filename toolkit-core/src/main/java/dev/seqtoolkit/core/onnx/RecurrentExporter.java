@@ -123,19 +123,28 @@ public final class RecurrentExporter {
         if (cell == Cell.GRU && initialCell != null) {
             throw new IllegalArgumentException("A GRU has no cell state; initialCell must be null");
         }
-        String prefix = cell == Cell.LSTM ? "lstm" : "gru";
+        // (batch, time, in) -> (time, batch, in)
+        String x = g.node("Transpose").inputs(input).attr("perm", new long[] {1, 0, 2})
+                .outputs(g.uniqueName(prefix() + "_x_time_major")).addSingle();
+        return stack(g, x, 0, sequenceLengths, initialHidden, initialCell, new ArrayList<>(), new ArrayList<>(),
+                outputName, finalHiddenName, finalCellName);
+    }
+
+    private String prefix() {
+        return cell == Cell.LSTM ? "lstm" : "gru";
+    }
+
+    /** Layers {@code first..} as ONNX LSTM/GRU nodes on the time-major {@code x}; then the outputs. */
+    private Outputs stack(OnnxGraphBuilder g, String x, int first, String sequenceLengths, String initialHidden,
+            String initialCell, List<String> hiddenStates, List<String> cellStates, String outputName,
+            String finalHiddenName, String finalCellName) {
+        String prefix = prefix();
         int hidden = hiddenSize();
         int gates = FusedRecurrentWeights.gates(cell);
         int[] order = cell == Cell.LSTM ? LSTM_TO_ONNX : GRU_TO_ONNX;
         List<String> activations = activations();
-
-        // (batch, time, in) -> (time, batch, in)
-        String x = g.node("Transpose").inputs(input).attr("perm", new long[] {1, 0, 2})
-                .outputs(g.uniqueName(prefix + "_x_time_major")).addSingle();
-        List<String> hiddenStates = new ArrayList<>();
-        List<String> cellStates = new ArrayList<>();
         boolean single = layers.size() == 1;
-        for (int l = 0; l < layers.size(); l++) {
+        for (int l = first; l < layers.size(); l++) {
             FusedRecurrentWeights[] dirs = layers.get(l);
             int in = dirs[0].inputSize();
             float[] w = new float[directions * gates * hidden * in];
@@ -200,6 +209,262 @@ public final class RecurrentExporter {
                     .attr("axis", 0L).outputs(finalCellName).addSingle();
         }
         return new Outputs(output, hn, cn);
+    }
+
+    /** The largest first-layer gate table {@link #emitTokens} builds: 1 GiB (protobuf stops at 2 GiB). */
+    public static final long MAX_GATE_TABLE_BYTES = 1L << 30;
+
+    /** Whether {@link #emitTokens} looks the first layer's input gates up for a vocabulary of {@code vocab}. */
+    public boolean usesGateTable(int vocab) {
+        long bytes = 4L * vocab * directions * FusedRecurrentWeights.gates(cell) * hiddenSize();
+        return variant.isStandardActivations() && bytes <= MAX_GATE_TABLE_BYTES;
+    }
+
+    /**
+     * Adds the stack run on token ids whose embedding is its input, from zero initial states. The
+     * first layer's input gates of every token ({@code embedding W_i^T} plus the biases the cell adds
+     * to them, per direction) are computed here once into a {@code (V, dirs*G*H)} table: the graph
+     * gathers each token's row and runs only the recurrence, as an ONNX {@code Scan} over time whose
+     * body is the cell written out (both directions in one body; the backward direction reads each
+     * sentence reversed within its length, {@code ReverseSequence}). This saves the first layer's
+     * input product, {@code 2 in G H} FLOPs per token and direction, at the cost of the table's size
+     * ({@code V dirs G H} floats). Later layers are ONNX LSTM/GRU nodes as in {@link #emit}. A cell
+     * with non-standard activations, or a table above {@value #MAX_GATE_TABLE_BYTES} bytes, gathers
+     * the embedding and runs {@link #emit} instead. Outputs agree with {@link #emit}'s to float
+     * rounding; they are zero at padding and the final states are each sentence's last real step's.
+     *
+     * @param ids int64 {@code (batch, time)}, each in {@code [0, vocab)}
+     * @param embedding the row-major {@code (vocab, inputSize)} embedding
+     * @param sequenceLengths int32 {@code (batch)}, each in {@code [1, time]}, or null for full length
+     */
+    public Outputs emitTokens(OnnxGraphBuilder g, String ids, float[] embedding, int vocab, String sequenceLengths,
+            String outputName, String finalHiddenName, String finalCellName) {
+        int in = inputSize();
+        if (embedding.length != (long) vocab * in) {
+            throw new IllegalArgumentException("The embedding has " + embedding.length + " values, not " + vocab
+                    + " x " + in);
+        }
+        String prefix = prefix();
+        if (!usesGateTable(vocab)) {
+            String table = g.addInitializer(g.uniqueName(prefix + "_embedding"), embedding, vocab, in);
+            String x = g.node("Gather").inputs(table, ids).attr("axis", 0L).outputs(g.uniqueName(prefix + "_embedded"))
+                    .addSingle();
+            return emit(g, x, sequenceLengths, null, null, outputName, finalHiddenName, finalCellName);
+        }
+        int hidden = hiddenSize();
+        int gh = FusedRecurrentWeights.gates(cell) * hidden;
+        boolean single = layers.size() == 1;
+        String p = g.uniqueName(prefix + "0_scan");
+        String table = g.addInitializer(p + "_gate_table", gateTable(embedding, vocab), vocab, (long) directions * gh);
+        String idsTime = g.node("Transpose").inputs(ids).attr("perm", new long[] {1, 0}).outputs(p + "_ids_time_major")
+                .addSingle(); // (T, B)
+        String gatesX = g.node("Gather").inputs(table, idsTime).attr("axis", 0L).outputs(p + "_x_gates").addSingle();
+        String shape = g.node("Shape").inputs(ids).outputs(p + "_ids_shape").addSingle(); // [B, T]
+        String batch = g.node("Slice").inputs(shape, longs(g, p + "_zero", 0), longs(g, p + "_one", 1))
+                .outputs(p + "_batch").addSingle(); // (1)
+        String time = g.node("Slice").inputs(shape, longs(g, p + "_one_again", 1), longs(g, p + "_two", 2))
+                .outputs(p + "_time").addSingle(); // (1)
+        String lengths = sequenceLengths == null
+                ? g.node("Expand").inputs(time, batch).outputs(p + "_lengths").addSingle()
+                : g.node("Cast").inputs(sequenceLengths).attr("to", (long) DataType.INT64.getNumber())
+                        .outputs(p + "_lengths").addSingle(); // (B) int64
+        String xs; // (T, dirs, B, G*H)
+        if (directions == 2) {
+            List<String> parts = g.node("Split").inputs(gatesX).attr("axis", 2L)
+                    .outputs(p + "_x_forward", p + "_x_backward").add();
+            String reversed = g.node("ReverseSequence").inputs(parts.get(1), lengths).attr("batch_axis", 1L)
+                    .attr("time_axis", 0L).outputs(p + "_x_backward_reversed").addSingle();
+            xs = g.node("Concat").inputs(unsqueeze(g, parts.get(0), 1, p + "_x_forward_4d"),
+                    unsqueeze(g, reversed, 1, p + "_x_backward_4d")).attr("axis", 1L).outputs(p + "_xs").addSingle();
+        } else {
+            xs = unsqueeze(g, gatesX, 1, p + "_xs");
+        }
+        String mask = null; // (T, 1, B, 1) bool: step t is inside sentence b
+        if (sequenceLengths != null) {
+            String steps = g.node("Range").inputs(scalar(g, p + "_range_start", 0),
+                    g.node("Squeeze").inputs(time, longs(g, p + "_time_axes", 0)).outputs(p + "_time_scalar")
+                            .addSingle(), scalar(g, p + "_range_delta", 1)).outputs(p + "_steps").addSingle(); // (T)
+            String inside = g.node("Less").inputs(unsqueeze(g, steps, 1, p + "_steps_column"),
+                    unsqueeze(g, lengths, 0, p + "_lengths_row")).outputs(p + "_inside").addSingle(); // (T, B)
+            mask = g.node("Unsqueeze").inputs(inside, longs(g, p + "_mask_axes", 1, 3)).outputs(p + "_mask")
+                    .addSingle();
+        }
+        String stateShape = g.node("Concat").inputs(longs(g, p + "_dirs", directions), batch,
+                longs(g, p + "_hidden", hidden)).attr("axis", 0L).outputs(p + "_state_shape").addSingle();
+        String zeros = g.node("ConstantOfShape").inputs(stateShape).outputs(p + "_zero_state")
+                .addSingle(); // (dirs, B, H) float zeros, the operator's default value
+
+        String hT = single ? finalHiddenName : g.uniqueName(p + "_hn");
+        String cT = cell == Cell.LSTM ? (single ? finalCellName : g.uniqueName(p + "_cn")) : null;
+        String ys = g.uniqueName(p + "_ys");
+        OnnxGraphBuilder.NodeBuilder scan = g.node("Scan");
+        if (cell == Cell.LSTM) {
+            scan.inputs(zeros, zeros);
+        } else {
+            scan.inputs(zeros);
+        }
+        scan.inputs(xs);
+        if (mask != null) {
+            scan.inputs(mask);
+        }
+        if (cell == Cell.LSTM) {
+            scan.outputs(hT, cT, ys);
+        } else {
+            scan.outputs(hT, ys);
+        }
+        scan.attr("num_scan_inputs", mask != null ? 2L : 1L).attr("body", scanBody(p, mask != null)).add();
+        String y = ys; // (T, dirs, B, H), the layout of an ONNX LSTM's Y
+        if (directions == 2) {
+            List<String> parts = g.node("Split").inputs(ys).attr("axis", 1L).outputs(p + "_y_forward", p + "_y_backward")
+                    .add();
+            String backward = g.node("Squeeze").inputs(parts.get(1), longs(g, p + "_y_axes", 1))
+                    .outputs(p + "_y_backward_3d").addSingle();
+            String restored = g.node("ReverseSequence").inputs(backward, lengths).attr("batch_axis", 1L)
+                    .attr("time_axis", 0L).outputs(p + "_y_backward_restored").addSingle();
+            y = g.node("Concat").inputs(parts.get(0), unsqueeze(g, restored, 1, p + "_y_backward_4d"))
+                    .attr("axis", 1L).outputs(p + "_y").addSingle();
+        }
+        List<String> hiddenStates = new ArrayList<>(List.of(hT));
+        List<String> cellStates = cT == null ? new ArrayList<>() : new ArrayList<>(List.of(cT));
+        if (single) {
+            return stack(g, y, 1, sequenceLengths, null, null, hiddenStates, cellStates, outputName, finalHiddenName,
+                    finalCellName);
+        }
+        String next = toNextLayerInput(g, y, p);
+        return stack(g, next, 1, sequenceLengths, null, null, hiddenStates, cellStates, outputName, finalHiddenName,
+                finalCellName);
+    }
+
+    /**
+     * The first layer's input gates of every token: row {@code v} holds, per direction, {@code
+     * embedding[v] W_i^T + b_i} (+ {@code b_h} for an LSTM, whose recurrent bias adds to the same
+     * gates; a GRU's recurrent bias stays in the body, inside the reset product).
+     */
+    private float[] gateTable(float[] embedding, int vocab) {
+        int in = inputSize();
+        int gh = FusedRecurrentWeights.gates(cell) * hiddenSize();
+        int width = directions * gh;
+        float[] table = new float[vocab * width];
+        try (ai.djl.ndarray.NDManager scope = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.ndarray.NDArray emb = scope.create(embedding, new ai.djl.ndarray.types.Shape(vocab, in));
+            for (int d = 0; d < directions; d++) {
+                FusedRecurrentWeights w = layers.get(0)[d];
+                float[] bias = w.i2hBiasView().clone();
+                if (cell == Cell.LSTM) {
+                    float[] bh = w.h2hBiasView();
+                    for (int i = 0; i < gh; i++) {
+                        bias[i] += bh[i];
+                    }
+                }
+                ai.djl.ndarray.NDArray wi = scope.create(w.i2hWeightView(), new ai.djl.ndarray.types.Shape(gh, in));
+                float[] part = emb.matMul(wi.transpose()).add(scope.create(bias)).toFloatArray(); // (V, G*H)
+                for (int v = 0; v < vocab; v++) {
+                    System.arraycopy(part, v * gh, table, v * width + d * gh, gh);
+                }
+            }
+        }
+        return table;
+    }
+
+    /**
+     * One time step of both directions: state {@code h (dirs, B, H)} (and {@code c}), the step's
+     * input gates {@code (dirs, B, G*H)} and, with lengths, {@code inside (1, B, 1)}: outside a
+     * sentence the state is carried unchanged and the output is zero.
+     */
+    private OnnxMl.GraphProto scanBody(String p, boolean masked) {
+        int hidden = hiddenSize();
+        int gates = FusedRecurrentWeights.gates(cell);
+        int gh = gates * hidden;
+        boolean lstm = cell == Cell.LSTM;
+        OnnxGraphBuilder b = new OnnxGraphBuilder(p + "_body");
+        String q = p + "_body_";
+        String h = b.addInput(q + "h", DataType.FLOAT, OnnxGraphBuilder.dim(directions), OnnxGraphBuilder.dim("batch"),
+                OnnxGraphBuilder.dim(hidden));
+        String c = lstm ? b.addInput(q + "c", DataType.FLOAT, OnnxGraphBuilder.dim(directions),
+                OnnxGraphBuilder.dim("batch"), OnnxGraphBuilder.dim(hidden)) : null;
+        String x = b.addInput(q + "x", DataType.FLOAT, OnnxGraphBuilder.dim(directions), OnnxGraphBuilder.dim("batch"),
+                OnnxGraphBuilder.dim(gh));
+        String inside = masked ? b.addInput(q + "inside", DataType.BOOL, OnnxGraphBuilder.dim(1),
+                OnnxGraphBuilder.dim("batch"), OnnxGraphBuilder.dim(1)) : null;
+        String hOut = b.addOutput(q + "h_next", DataType.FLOAT, OnnxGraphBuilder.dim(directions),
+                OnnxGraphBuilder.dim("batch"), OnnxGraphBuilder.dim(hidden));
+        String cOut = lstm ? b.addOutput(q + "c_next", DataType.FLOAT, OnnxGraphBuilder.dim(directions),
+                OnnxGraphBuilder.dim("batch"), OnnxGraphBuilder.dim(hidden)) : null;
+        String yOut = b.addOutput(q + "y", DataType.FLOAT, OnnxGraphBuilder.dim(directions),
+                OnnxGraphBuilder.dim("batch"), OnnxGraphBuilder.dim(hidden));
+
+        float[] rt = new float[directions * hidden * gh]; // (dirs, H, G*H): h2h transposed
+        float[] bh = new float[directions * gh];
+        for (int d = 0; d < directions; d++) {
+            FusedRecurrentWeights w = layers.get(0)[d];
+            float[] r = w.h2hWeightView(); // (G*H, H)
+            for (int row = 0; row < gh; row++) {
+                for (int col = 0; col < hidden; col++) {
+                    rt[d * hidden * gh + col * gh + row] = r[row * hidden + col];
+                }
+            }
+            System.arraycopy(w.h2hBiasView(), 0, bh, d * gh, gh);
+        }
+        String recurrent = b.addInitializer(q + "h2h_t", rt, directions, hidden, gh);
+        String hr = b.node("MatMul").inputs(h, recurrent).outputs(q + "hr").addSingle(); // (dirs, B, G*H)
+        String hNew;
+        String cNew = null;
+        if (lstm) {
+            String g4 = b.node("Add").inputs(hr, x).outputs(q + "gates").addSingle();
+            List<String> ifgo = b.node("Split").inputs(g4).attr("axis", 2L)
+                    .outputs(q + "i_raw", q + "f_raw", q + "g_raw", q + "o_raw").add();
+            String i = b.node("Sigmoid").inputs(ifgo.get(0)).outputs(q + "i").addSingle();
+            String f = b.node("Sigmoid").inputs(ifgo.get(1)).outputs(q + "f").addSingle();
+            String cand = b.node("Tanh").inputs(ifgo.get(2)).outputs(q + "g").addSingle();
+            String o = b.node("Sigmoid").inputs(ifgo.get(3)).outputs(q + "o").addSingle();
+            String keep = b.node("Mul").inputs(f, c).outputs(q + "fc").addSingle();
+            String write = b.node("Mul").inputs(i, cand).outputs(q + "ig").addSingle();
+            cNew = b.node("Add").inputs(keep, write).outputs(q + "c_new").addSingle(); // c' = f c + i g
+            String tc = b.node("Tanh").inputs(cNew).outputs(q + "tanh_c").addSingle();
+            hNew = b.node("Mul").inputs(o, tc).outputs(q + "h_new").addSingle(); // h' = o tanh(c')
+        } else { // r, z from x + hr; n = tanh(x_n + r (W_hn h + b_hn)); h' = n - z (n - h)
+            String hb = b.node("Add").inputs(hr, b.addInitializer(q + "h2h_bias", bh, directions, 1, gh))
+                    .outputs(q + "hr_biased").addSingle();
+            List<String> xs = b.node("Split").inputs(x).attr("axis", 2L).outputs(q + "x_r", q + "x_z", q + "x_n").add();
+            List<String> hs = b.node("Split").inputs(hb).attr("axis", 2L).outputs(q + "h_r", q + "h_z", q + "h_n").add();
+            String r = b.node("Sigmoid").inputs(b.node("Add").inputs(xs.get(0), hs.get(0)).outputs(q + "r_raw")
+                    .addSingle()).outputs(q + "r").addSingle();
+            String z = b.node("Sigmoid").inputs(b.node("Add").inputs(xs.get(1), hs.get(1)).outputs(q + "z_raw")
+                    .addSingle()).outputs(q + "z").addSingle();
+            String rh = b.node("Mul").inputs(r, hs.get(2)).outputs(q + "r_hn").addSingle();
+            String n = b.node("Tanh").inputs(b.node("Add").inputs(xs.get(2), rh).outputs(q + "n_raw").addSingle())
+                    .outputs(q + "n").addSingle();
+            String diff = b.node("Sub").inputs(n, h).outputs(q + "n_minus_h").addSingle();
+            String zd = b.node("Mul").inputs(z, diff).outputs(q + "z_diff").addSingle();
+            hNew = b.node("Sub").inputs(n, zd).outputs(q + "h_new").addSingle();
+        }
+        if (masked) {
+            b.node("Where").inputs(inside, hNew, h).outputs(hOut).add();
+            if (lstm) {
+                b.node("Where").inputs(inside, cNew, c).outputs(cOut).add();
+            }
+            b.node("Where").inputs(inside, hNew, b.addInitializer(q + "zero", new float[] {0f}))
+                    .outputs(yOut).add();
+        } else {
+            b.node("Identity").inputs(hNew).outputs(hOut).add();
+            if (lstm) {
+                b.node("Identity").inputs(cNew).outputs(cOut).add();
+            }
+            b.node("Identity").inputs(hNew).outputs(yOut).add();
+        }
+        return b.toGraph();
+    }
+
+    private static String unsqueeze(OnnxGraphBuilder g, String x, long axis, String name) {
+        return g.node("Unsqueeze").inputs(x, longs(g, name + "_axes", axis)).outputs(g.uniqueName(name)).addSingle();
+    }
+
+    private static String longs(OnnxGraphBuilder g, String name, long... values) {
+        return g.addInitializer(g.uniqueName(name), values, values.length);
+    }
+
+    private static String scalar(OnnxGraphBuilder g, String name, long value) {
+        return g.addInitializer(g.uniqueName(name), new long[] {value});
     }
 
     /**

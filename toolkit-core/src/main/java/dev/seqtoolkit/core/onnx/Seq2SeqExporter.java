@@ -220,14 +220,20 @@ public final class Seq2SeqExporter {
             g.addOutput(KEYS, DataType.FLOAT, dim("batch"), dim("src_len"), dim(keySize()));
         }
 
-        // (batch, src_len) -> (batch, src_len, E)
-        String table = g.addInitializer("source_embedding", floats(model.sourceEmbedding().weight()),
-                config.sourceVocabSize(), config.embeddingSize());
-        String x = g.node("Gather").inputs(table, SOURCE_IDS).attr("axis", 0L).outputs("source_embedded").addSingle();
         String lens = g.node("Cast").inputs(SOURCE_LENGTHS).attr("to", (long) DataType.INT32.getNumber())
                 .outputs("source_lengths_int32").addSingle();
-        RecurrentExporter.Outputs rnn = encoderStack().emit(g, x, lens, null, null, "encoder_output", "encoder_hn",
-                lstm ? "encoder_cn" : null);
+        RecurrentExporter stack = encoderStack();
+        RecurrentExporter.Outputs rnn;
+        if (gateTable && stack.usesGateTable(config.sourceVocabSize())) { // the first layer's input gates from a table
+            rnn = stack.emitTokens(g, SOURCE_IDS, floats(model.sourceEmbedding().weight()), config.sourceVocabSize(),
+                    lens, "encoder_output", "encoder_hn", lstm ? "encoder_cn" : null);
+        } else { // (batch, src_len) -> (batch, src_len, E)
+            String table = g.addInitializer("source_embedding", floats(model.sourceEmbedding().weight()),
+                    config.sourceVocabSize(), config.embeddingSize());
+            String x = g.node("Gather").inputs(table, SOURCE_IDS).attr("axis", 0L).outputs("source_embedded")
+                    .addSingle();
+            rnn = stack.emit(g, x, lens, null, null, "encoder_output", "encoder_hn", lstm ? "encoder_cn" : null);
+        }
 
         // mask (batch, src_len): position < length
         String shape = g.node("Shape").inputs(SOURCE_IDS).outputs("source_shape").addSingle();

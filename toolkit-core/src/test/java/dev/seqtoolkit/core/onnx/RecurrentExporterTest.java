@@ -96,6 +96,83 @@ class RecurrentExporterTest {
         assertParity(cell, 2, dirs, true, new int[] {TIME, 1, 3}, 71 + dirs);
     }
 
+    /**
+     * {@link RecurrentExporter#emitTokens}: the first layer's input gates from the table and the Scan
+     * of the cell must give the host stack's outputs and final states on the embedded tokens, padding
+     * included (zero outputs; the backward direction starts at each sentence's last real token).
+     */
+    @ParameterizedTest(name = "tokens, {0} x {1} layers, dirs {2}, lengths {3}")
+    @CsvSource({"LSTM,1,1,false", "LSTM,1,2,true", "LSTM,2,2,true", "GRU,1,1,true", "GRU,2,2,true", "GRU,1,2,false"})
+    void tokensThroughTheGateTableMatchHostStack(Cell cell, int numLayers, int dirs, boolean withLengths)
+            throws Exception {
+        Random random = new Random(97 + numLayers * 10 + dirs);
+        List<FusedRecurrentWeights[]> layers = randomStack(random, cell, numLayers, dirs);
+        int vocab = 9;
+        float[] embedding = random(random, vocab * IN, 1.0);
+        long[] ids = new long[BATCH * TIME];
+        float[] x = new float[BATCH * TIME * IN];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = random.nextInt(vocab);
+            System.arraycopy(embedding, (int) ids[i] * IN, x, i * IN, IN);
+        }
+        int[] lengths = withLengths ? new int[] {2, TIME, 1} : null;
+        RecurrentExporter stack = exporter(cell, layers);
+        assertTrue(stack.usesGateTable(vocab));
+        OnnxGraphBuilder g = new OnnxGraphBuilder("tokens");
+        g.addInput("ids", OnnxMl.TensorProto.DataType.INT64, OnnxGraphBuilder.dim("batch"), OnnxGraphBuilder.dim("time"));
+        String lens = withLengths ? g.addInput(RecurrentExporter.SEQUENCE_LENGTHS, OnnxMl.TensorProto.DataType.INT32,
+                OnnxGraphBuilder.dim("batch")) : null;
+        long states = (long) numLayers * dirs;
+        g.addOutput(RecurrentExporter.OUTPUT, OnnxMl.TensorProto.DataType.FLOAT, OnnxGraphBuilder.dim("batch"),
+                OnnxGraphBuilder.dim("time"), OnnxGraphBuilder.dim((long) dirs * HIDDEN));
+        g.addOutput(RecurrentExporter.FINAL_HIDDEN, OnnxMl.TensorProto.DataType.FLOAT, OnnxGraphBuilder.dim(states),
+                OnnxGraphBuilder.dim("batch"), OnnxGraphBuilder.dim(HIDDEN));
+        if (cell == Cell.LSTM) {
+            g.addOutput(RecurrentExporter.FINAL_CELL, OnnxMl.TensorProto.DataType.FLOAT, OnnxGraphBuilder.dim(states),
+                    OnnxGraphBuilder.dim("batch"), OnnxGraphBuilder.dim(HIDDEN));
+        }
+        stack.emitTokens(g, "ids", embedding, vocab, lens, RecurrentExporter.OUTPUT, RecurrentExporter.FINAL_HIDDEN,
+                RecurrentExporter.FINAL_CELL);
+        OnnxMl.ModelProto model = g.toModel();
+        assertTrue(model.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Scan")));
+        Map<String, Object[]> inputs = new HashMap<>();
+        inputs.put("ids", tensor(ids, BATCH, TIME));
+        if (withLengths) {
+            inputs.put(RecurrentExporter.SEQUENCE_LENGTHS, tensor(lengths, BATCH));
+        }
+        Map<String, float[]> out = run(model, inputs);
+        Reference ref = reference(cell, layers, x, BATCH, TIME, null, null, lengths);
+        assertClose(ref.output(), out.get(RecurrentExporter.OUTPUT), TOLERANCE, "output");
+        assertClose(ref.hn(), out.get(RecurrentExporter.FINAL_HIDDEN), TOLERANCE, "hn");
+        if (cell == Cell.LSTM) {
+            assertClose(ref.cn(), out.get(RecurrentExporter.FINAL_CELL), TOLERANCE, "cn");
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("tokens", ".onnx");
+        try {
+            OnnxGraphBuilder.write(model, file);
+            assumeCheckerPasses(List.of(file));
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    /** A variant the table's Scan body does not write out (here hard-sigmoid gates) runs as ONNX LSTM nodes. */
+    @Test
+    void aCellVariantFallsBackToTheRecurrentOperator() {
+        Random random = new Random(8);
+        CellVariant hard = CellVariant.builder().optGateActivation(CellVariant.Activation.HARD_SIGMOID).build();
+        RecurrentExporter stack = RecurrentExporter.builder(Cell.LSTM).optVariant(hard)
+                .addLayer(randomWeights(random, Cell.LSTM, IN, HIDDEN)).build();
+        assertFalse(stack.usesGateTable(9));
+        OnnxGraphBuilder g = new OnnxGraphBuilder("tokens");
+        g.addInput("ids", OnnxMl.TensorProto.DataType.INT64, OnnxGraphBuilder.dim("batch"), OnnxGraphBuilder.dim("time"));
+        g.addOutput("y", OnnxMl.TensorProto.DataType.FLOAT, OnnxGraphBuilder.dim("batch"), OnnxGraphBuilder.dim("time"),
+                OnnxGraphBuilder.dim(HIDDEN));
+        stack.emitTokens(g, "ids", random(random, 9 * IN, 1.0), 9, null, "y", "hn", "cn");
+        List<String> ops = g.toModel().getGraph().getNodeList().stream().map(OnnxMl.NodeProto::getOpType).toList();
+        assertTrue(ops.contains("LSTM") && !ops.contains("Scan"), ops.toString());
+    }
+
     @Test
     void timeGateIsRejectedByName() {
         Random random = new Random(5);
