@@ -60,6 +60,7 @@ public final class ClassifierBenchmark implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3") int warmup;
     @Option(names = "--infer-steps", defaultValue = "300", description = "Timed inference calls (default: ${DEFAULT-VALUE}).") int inferSteps;
     @Option(names = "--onnx", description = "Also export the model to ONNX and time inference in ONNX Runtime (one more JSON line).") boolean onnx;
+    @Option(names = "--onnx-without-gate-table", description = "With --onnx: also measure an export without the word level's gate table (a third JSON line).") boolean onnxWithoutGateTable;
     @Option(names = "--ort-threads", defaultValue = "1", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).") int ortThreads;
 
     @Override
@@ -119,22 +120,25 @@ public final class ClassifierBenchmark implements Callable<Integer> {
             setup.put("pytorch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
             System.out.println(line);
             if (onnx) {
-                System.out.println(onnxLine(block, x, line));
+                System.out.println(onnxLine(block, x, line, true));
+                if (onnxWithoutGateTable) {
+                    System.out.println(onnxLine(block, x, line, false));
+                }
             }
         }
         return 0;
     }
 
     /** Exports the trained block, loads it in ONNX Runtime and times the same inference. */
-    private ObjectNode onnxLine(SentenceClassifierBlock block, HierarchicalBatch x, ObjectNode djlLine)
+    private ObjectNode onnxLine(SentenceClassifierBlock block, HierarchicalBatch x, ObjectNode djlLine, boolean gateTable)
             throws IOException, OrtException {
         Path dir = Files.createTempDirectory("clf-bench-onnx");
         Path file = dir.resolve("classifier.onnx");
         try {
-            block.onnxExporter().build().save(file);
+            block.onnxExporter().optGateTable(gateTable).build().save(file);
             ObjectNode line = new ObjectMapper().createObjectNode();
             line.put("case", djlLine.get("case").asText());
-            line.put("engine", "toolkit-onnxruntime");
+            line.put("engine", gateTable ? "toolkit-onnxruntime" : "toolkit-onnxruntime-no-gate-table");
             long l0 = System.nanoTime();
             try (OnnxModel model = OnnxModel.load(file, OnnxModel.Options.defaults().withIntraOpThreads(ortThreads))) {
                 ClassifierSession session = ClassifierSession.open(model);
@@ -154,6 +158,7 @@ public final class ClassifierBenchmark implements Callable<Integer> {
             setup.setAll((ObjectNode) djlLine.get("setup").deepCopy());
             setup.put("ort_threads", ortThreads);
             setup.put("exported_from", djlLine.get("engine").asText());
+            setup.put("gate_table", gateTable);
             return line;
         } finally {
             Files.deleteIfExists(file);
