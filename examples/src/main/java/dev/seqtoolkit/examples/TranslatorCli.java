@@ -124,7 +124,7 @@ public final class TranslatorCli {
     static final class Translate implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "Bundle directory.")
         Path model;
-        @Option(names = "--input", description = "File with one sentence per line (strict UTF-8).")
+        @Option(names = "--input", description = "File with one sentence per line (strict UTF-8); a path that does not exist is looked up under the data directory (TOOLKIT_DATA), as the other subcommands' files are.")
         Path input;
         @Option(names = "--beam", description = "Beam size (1 = greedy); default from the model's config.")
         Integer beam;
@@ -163,7 +163,8 @@ public final class TranslatorCli {
             Translator translator = beam == null ? base : base.withDecoding(base.config().decoding().withBeamSize(beam));
             List<String> printed = new ArrayList<>();
             if (!sentences.isEmpty() || input != null) {
-                List<String> lines = !sentences.isEmpty() ? sentences : TextFiles.readLines(input);
+                List<String> lines = !sentences.isEmpty() ? sentences
+                        : TextFiles.readLines(DataFiles.resolve(null, input.toString()));
                 String where = !sentences.isEmpty() ? "argument" : input + " line";
                 if (nBest == 1 && attentionPng == null) {
                     List<String> ok = new ArrayList<>();

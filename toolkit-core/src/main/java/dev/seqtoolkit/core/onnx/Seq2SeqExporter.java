@@ -34,7 +34,9 @@ import java.util.Map;
  *   in : source_ids int64 (batch, src_len), source_lengths int64 (batch), each in [1, src_len]
  *   out: memory (batch, src_len, M) zero at padding, source_mask float (batch, src_len) 1 real / 0 pad,
  *        h0 (L, batch, HD), c0 (L, batch, HD) [LSTM], keys (batch, src_len, K) [ADDITIVE: K = A, GENERAL: K = HD]
- *   ops: Gather (embedding), LSTM/GRU (bidirectional, stacked, sequence_lens), Range/Less (mask),
+ *   ops: the first layer as Gather of its input gates from a table and a Scan of the cell (optGateTable, the
+ *        default; RecurrentExporter.emitTokens), or Gather (embedding) and LSTM/GRU; further layers as LSTM/GRU
+ *        (bidirectional, stacked, sequence_lens); Range/Less (mask),
  *        Reshape/Transpose/Slice/Tile/MatMul/Tanh (bridge), MatMul (keys)
  *
  * decoder_step.onnx
@@ -149,28 +151,26 @@ public final class Seq2SeqExporter {
     }
 
     /**
-     * Whether the step graph looks up the first decoder layer's input gates of the previous token
-     * in a {@code (V, G*HD)} table ({@code embedding W_e^T + bias}, computed here once) instead of
-     * multiplying its embedding by {@code W_e} at every step; on by default.
-     *
-     * <p>The table saves {@code 2 E G HD} FLOPs per row and step (8% of the peer case c's step) and
-     * makes the step file {@code V G HD} floats larger (65 MB for V 8,000, HD 512). The graph's
-     * inputs and outputs are the same either way, and the results agree to float rounding. A table
-     * larger than {@value #MAX_GATE_TABLE_BYTES} bytes is never built. A copy model keeps the
-     * embedding too, as its copy switch reads it.
+     * Whether the graphs look the input gates of the layers that read token embeddings up in tables
+     * computed here once instead of multiplying the embedding for every token; on by default. The
+     * step graph's first decoder layer reads row {@code y} of a {@code (V, G*HD)} table ({@code
+     * embedding W_e^T + bias}), saving {@code 2 E G HD} FLOPs per row and step (8% of the peer case
+     * c's step); the encoder's first layer does the same per source token and runs as a Scan (see
+     * {@link RecurrentExporter#emitTokens}). Each file grows by its table, {@code V G HD} floats (times
+     * the directions in the encoder): 65 MB each for V 8,000 and HD 512. The graphs' inputs and
+     * outputs are the same either way, and the results agree to float rounding. A table larger than
+     * {@value RecurrentExporter#MAX_GATE_TABLE_BYTES} bytes is never built. A copy model's step keeps
+     * the embedding too, as its copy switch reads it.
      */
     public Seq2SeqExporter optGateTable(boolean enabled) {
         this.gateTable = enabled;
         return this;
     }
 
-    /** The largest first-layer gate table the step graph holds (1 GiB; protobuf stops at 2 GiB). */
-    public static final long MAX_GATE_TABLE_BYTES = 1L << 30;
-
     /** Whether {@link #decoderStepModel()} uses the gate table (see {@link #optGateTable}). */
     public boolean usesGateTable() {
         long bytes = 4L * config.targetVocabSize() * config.cell().gates() * config.decoderHiddenSize();
-        return gateTable && bytes <= MAX_GATE_TABLE_BYTES;
+        return gateTable && bytes <= RecurrentExporter.MAX_GATE_TABLE_BYTES;
     }
 
     /** Adds a {@code metadata_props} entry to both graphs. */
