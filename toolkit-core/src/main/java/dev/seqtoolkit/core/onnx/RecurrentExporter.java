@@ -7,6 +7,10 @@ import dev.seqtoolkit.core.nn.CellType;
 import dev.seqtoolkit.core.nn.RecurrentEncoder;
 import dev.seqtoolkit.core.nn.RecurrentWeights;
 
+import static dev.seqtoolkit.core.onnx.OnnxOps.ints;
+import static dev.seqtoolkit.core.onnx.OnnxOps.scalar;
+import static dev.seqtoolkit.core.onnx.OnnxOps.unsqueeze;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -211,13 +215,10 @@ public final class RecurrentExporter {
         return new Outputs(output, hn, cn);
     }
 
-    /** The largest first-layer gate table {@link #emitTokens} builds: 1 GiB (protobuf stops at 2 GiB). */
-    public static final long MAX_GATE_TABLE_BYTES = 1L << 30;
-
     /** Whether {@link #emitTokens} looks the first layer's input gates up for a vocabulary of {@code vocab}. */
     public boolean usesGateTable(int vocab) {
         long bytes = 4L * vocab * directions * FusedRecurrentWeights.gates(cell) * hiddenSize();
-        return variant.isStandardActivations() && bytes <= MAX_GATE_TABLE_BYTES;
+        return variant.isStandardActivations() && bytes <= OnnxOps.MAX_GATE_TABLE_BYTES;
     }
 
     /**
@@ -229,7 +230,7 @@ public final class RecurrentExporter {
      * sentence reversed within its length, {@code ReverseSequence}). This saves the first layer's
      * input product, {@code 2 in G H} FLOPs per token and direction, at the cost of the table's size
      * ({@code V dirs G H} floats). Later layers are ONNX LSTM/GRU nodes as in {@link #emit}. A cell
-     * with non-standard activations, or a table above {@value #MAX_GATE_TABLE_BYTES} bytes, gathers
+     * with non-standard activations, or a table above {@value OnnxOps#MAX_GATE_TABLE_BYTES} bytes, gathers
      * the embedding and runs {@link #emit} instead. Outputs agree with {@link #emit}'s to float
      * rounding; they are zero at padding and the final states are each sentence's last real step's.
      *
@@ -260,9 +261,9 @@ public final class RecurrentExporter {
                 .addSingle(); // (T, B)
         String gatesX = g.node("Gather").inputs(table, idsTime).attr("axis", 0L).outputs(p + "_x_gates").addSingle();
         String shape = g.node("Shape").inputs(ids).outputs(p + "_ids_shape").addSingle(); // [B, T]
-        String batch = g.node("Slice").inputs(shape, longs(g, p + "_zero", 0), longs(g, p + "_one", 1))
+        String batch = g.node("Slice").inputs(shape, ints(g, p + "_zero", 0), ints(g, p + "_one", 1))
                 .outputs(p + "_batch").addSingle(); // (1)
-        String time = g.node("Slice").inputs(shape, longs(g, p + "_one_again", 1), longs(g, p + "_two", 2))
+        String time = g.node("Slice").inputs(shape, ints(g, p + "_one_again", 1), ints(g, p + "_two", 2))
                 .outputs(p + "_time").addSingle(); // (1)
         String lengths = sequenceLengths == null
                 ? g.node("Expand").inputs(time, batch).outputs(p + "_lengths").addSingle()
@@ -282,15 +283,15 @@ public final class RecurrentExporter {
         String mask = null; // (T, 1, B, 1) bool: step t is inside sentence b
         if (sequenceLengths != null) {
             String steps = g.node("Range").inputs(scalar(g, p + "_range_start", 0),
-                    g.node("Squeeze").inputs(time, longs(g, p + "_time_axes", 0)).outputs(p + "_time_scalar")
+                    g.node("Squeeze").inputs(time, ints(g, p + "_time_axes", 0)).outputs(p + "_time_scalar")
                             .addSingle(), scalar(g, p + "_range_delta", 1)).outputs(p + "_steps").addSingle(); // (T)
             String inside = g.node("Less").inputs(unsqueeze(g, steps, 1, p + "_steps_column"),
                     unsqueeze(g, lengths, 0, p + "_lengths_row")).outputs(p + "_inside").addSingle(); // (T, B)
-            mask = g.node("Unsqueeze").inputs(inside, longs(g, p + "_mask_axes", 1, 3)).outputs(p + "_mask")
+            mask = g.node("Unsqueeze").inputs(inside, ints(g, p + "_mask_axes", 1, 3)).outputs(p + "_mask")
                     .addSingle();
         }
-        String stateShape = g.node("Concat").inputs(longs(g, p + "_dirs", directions), batch,
-                longs(g, p + "_hidden", hidden)).attr("axis", 0L).outputs(p + "_state_shape").addSingle();
+        String stateShape = g.node("Concat").inputs(ints(g, p + "_dirs", directions), batch,
+                ints(g, p + "_hidden", hidden)).attr("axis", 0L).outputs(p + "_state_shape").addSingle();
         String zeros = g.node("ConstantOfShape").inputs(stateShape).outputs(p + "_zero_state")
                 .addSingle(); // (dirs, B, H) float zeros, the operator's default value
 
@@ -317,7 +318,7 @@ public final class RecurrentExporter {
         if (directions == 2) {
             List<String> parts = g.node("Split").inputs(ys).attr("axis", 1L).outputs(p + "_y_forward", p + "_y_backward")
                     .add();
-            String backward = g.node("Squeeze").inputs(parts.get(1), longs(g, p + "_y_axes", 1))
+            String backward = g.node("Squeeze").inputs(parts.get(1), ints(g, p + "_y_axes", 1))
                     .outputs(p + "_y_backward_3d").addSingle();
             String restored = g.node("ReverseSequence").inputs(backward, lengths).attr("batch_axis", 1L)
                     .attr("time_axis", 0L).outputs(p + "_y_backward_restored").addSingle();
@@ -326,13 +327,8 @@ public final class RecurrentExporter {
         }
         List<String> hiddenStates = new ArrayList<>(List.of(hT));
         List<String> cellStates = cT == null ? new ArrayList<>() : new ArrayList<>(List.of(cT));
-        if (single) {
-            return stack(g, y, 1, sequenceLengths, null, null, hiddenStates, cellStates, outputName, finalHiddenName,
-                    finalCellName);
-        }
-        String next = toNextLayerInput(g, y, p);
-        return stack(g, next, 1, sequenceLengths, null, null, hiddenStates, cellStates, outputName, finalHiddenName,
-                finalCellName);
+        return stack(g, single ? y : toNextLayerInput(g, y, p), 1, sequenceLengths, null, null, hiddenStates,
+                cellStates, outputName, finalHiddenName, finalCellName);
     }
 
     /**
@@ -345,22 +341,12 @@ public final class RecurrentExporter {
         int gh = FusedRecurrentWeights.gates(cell) * hiddenSize();
         int width = directions * gh;
         float[] table = new float[vocab * width];
-        try (ai.djl.ndarray.NDManager scope = ai.djl.ndarray.NDManager.newBaseManager()) {
-            ai.djl.ndarray.NDArray emb = scope.create(embedding, new ai.djl.ndarray.types.Shape(vocab, in));
-            for (int d = 0; d < directions; d++) {
-                FusedRecurrentWeights w = layers.get(0)[d];
-                float[] bias = w.i2hBiasView().clone();
-                if (cell == Cell.LSTM) {
-                    float[] bh = w.h2hBiasView();
-                    for (int i = 0; i < gh; i++) {
-                        bias[i] += bh[i];
-                    }
-                }
-                ai.djl.ndarray.NDArray wi = scope.create(w.i2hWeightView(), new ai.djl.ndarray.types.Shape(gh, in));
-                float[] part = emb.matMul(wi.transpose()).add(scope.create(bias)).toFloatArray(); // (V, G*H)
-                for (int v = 0; v < vocab; v++) {
-                    System.arraycopy(part, v * gh, table, v * width + d * gh, gh);
-                }
+        for (int d = 0; d < directions; d++) {
+            FusedRecurrentWeights w = layers.get(0)[d];
+            float[] bias = cell == Cell.LSTM ? OnnxOps.sum(w.i2hBiasView(), w.h2hBiasView()) : w.i2hBiasView();
+            float[] part = OnnxOps.inputGateTable(embedding, vocab, in, w.i2hWeightView(), in, bias); // (V, G*H)
+            for (int v = 0; v < vocab; v++) {
+                System.arraycopy(part, v * gh, table, v * width + d * gh, gh);
             }
         }
         return table;
@@ -453,18 +439,6 @@ public final class RecurrentExporter {
             b.node("Identity").inputs(hNew).outputs(yOut).add();
         }
         return b.toGraph();
-    }
-
-    private static String unsqueeze(OnnxGraphBuilder g, String x, long axis, String name) {
-        return g.node("Unsqueeze").inputs(x, longs(g, name + "_axes", axis)).outputs(g.uniqueName(name)).addSingle();
-    }
-
-    private static String longs(OnnxGraphBuilder g, String name, long... values) {
-        return g.addInitializer(g.uniqueName(name), values, values.length);
-    }
-
-    private static String scalar(OnnxGraphBuilder g, String name, long value) {
-        return g.addInitializer(g.uniqueName(name), new long[] {value});
     }
 
     /**

@@ -1,8 +1,6 @@
 package dev.seqtoolkit.core.onnx;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
@@ -10,11 +8,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.seqtoolkit.core.attention.AdditiveAttention;
 import dev.seqtoolkit.core.attention.GeneralAttention;
-import dev.seqtoolkit.core.host.HostRecurrentStack.Cell;
 import dev.seqtoolkit.core.nn.CellType;
 import dev.seqtoolkit.core.nn.RecurrentWeights;
 import dev.seqtoolkit.core.seq2seq.Seq2SeqConfig;
 import dev.seqtoolkit.core.seq2seq.Seq2SeqModel;
+
+import static dev.seqtoolkit.core.onnx.OnnxOps.columns;
+import static dev.seqtoolkit.core.onnx.OnnxOps.ints;
+import static dev.seqtoolkit.core.onnx.OnnxOps.inputGateTable;
+import static dev.seqtoolkit.core.onnx.OnnxOps.matMulTransposed;
+import static dev.seqtoolkit.core.onnx.OnnxOps.scalar;
+import static dev.seqtoolkit.core.onnx.OnnxOps.squeeze;
+import static dev.seqtoolkit.core.onnx.OnnxOps.sum;
+import static dev.seqtoolkit.core.onnx.OnnxOps.unsqueeze;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -159,7 +165,7 @@ public final class Seq2SeqExporter {
      * {@link RecurrentExporter#emitTokens}). Each file grows by its table, {@code V G HD} floats (times
      * the directions in the encoder): 65 MB each for V 8,000 and HD 512. The graphs' inputs and
      * outputs are the same either way, and the results agree to float rounding. A table larger than
-     * {@value RecurrentExporter#MAX_GATE_TABLE_BYTES} bytes is never built. A copy model's step keeps
+     * {@value OnnxOps#MAX_GATE_TABLE_BYTES} bytes is never built. A copy model's step keeps
      * the embedding too, as its copy switch reads it.
      */
     public Seq2SeqExporter optGateTable(boolean enabled) {
@@ -170,7 +176,7 @@ public final class Seq2SeqExporter {
     /** Whether {@link #decoderStepModel()} uses the gate table (see {@link #optGateTable}). */
     public boolean usesGateTable() {
         long bytes = 4L * config.targetVocabSize() * config.cell().gates() * config.decoderHiddenSize();
-        return gateTable && bytes <= RecurrentExporter.MAX_GATE_TABLE_BYTES;
+        return gateTable && bytes <= OnnxOps.MAX_GATE_TABLE_BYTES;
     }
 
     /** Adds a {@code metadata_props} entry to both graphs. */
@@ -222,7 +228,7 @@ public final class Seq2SeqExporter {
 
         String lens = g.node("Cast").inputs(SOURCE_LENGTHS).attr("to", (long) DataType.INT32.getNumber())
                 .outputs("source_lengths_int32").addSingle();
-        RecurrentExporter stack = encoderStack();
+        RecurrentExporter stack = RecurrentExporter.of(model.encoder(), config.embeddingSize());
         RecurrentExporter.Outputs rnn;
         if (gateTable && stack.usesGateTable(config.sourceVocabSize())) { // the first layer's input gates from a table
             rnn = stack.emitTokens(g, SOURCE_IDS, floats(model.sourceEmbedding().weight()), config.sourceVocabSize(),
@@ -270,28 +276,6 @@ public final class Seq2SeqExporter {
         return config.attention() == Seq2SeqConfig.AttentionType.ADDITIVE
                 ? config.attentionHiddenSize()
                 : config.decoderHiddenSize();
-    }
-
-    private RecurrentExporter encoderStack() {
-        Cell cell = config.cell() == CellType.LSTM ? Cell.LSTM : Cell.GRU;
-        RecurrentExporter.Builder b = RecurrentExporter.builder(cell);
-        int in = config.embeddingSize();
-        int he = config.encoderHiddenSize();
-        for (int l = 0; l < config.encoderLayers(); l++) {
-            FusedRecurrentWeights forward = fused(cell, model.encoder().weights(l, 0), in, he);
-            if (config.bidirectional()) {
-                b.addLayer(forward, fused(cell, model.encoder().weights(l, 1), in, he));
-            } else {
-                b.addLayer(forward);
-            }
-            in = config.memorySize();
-        }
-        return b.build();
-    }
-
-    private static FusedRecurrentWeights fused(Cell cell, RecurrentWeights w, int in, int hidden) {
-        return FusedRecurrentWeights.of(cell, in, hidden, floats(w.i2hWeight()), floats(w.h2hWeight()),
-                floats(w.i2hBias()), floats(w.h2hBias()));
     }
 
     /**
@@ -511,7 +495,9 @@ public final class Seq2SeqExporter {
             if (biasInTable) { // x W_i^T + b = table[token] (+ rest W_rest^T)
                 int e = config.embeddingSize();
                 float[] bias = lstmCell ? sum(bi, bh) : bi;
-                String table = g.addInitializer(p + "_input_gate_table", gateTable(wi, in, e, bias),
+                float[] gates = inputGateTable(floats(model.targetEmbedding().weight()), config.targetVocabSize(), e,
+                        wi, in, bias);
+                String table = g.addInitializer(p + "_input_gate_table", gates,
                         config.targetVocabSize(), rows);
                 xi = g.node("Gather").inputs(table, PREVIOUS_TOKENS).attr("axis", 0L).outputs(p + "_xi_embedded")
                         .addSingle(); // (rows, G*HD)
@@ -637,68 +623,6 @@ public final class Seq2SeqExporter {
     }
 
     // -------------------------------------------------------------------------------- helpers
-
-    /** {@code x (..., cols) W^T} for a row-major {@code W (rows, cols)} given in DJL's Linear layout. */
-    private static String matMulTransposed(OnnxGraphBuilder g, String x, float[] w, int rows, int cols, String name) {
-        float[] t = new float[w.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = w[r * cols + c];
-            }
-        }
-        String wt = g.addInitializer(g.uniqueName(name), t, cols, rows);
-        return g.node("MatMul").inputs(x, wt).outputs(g.uniqueName(name + "_product")).addSingle();
-    }
-
-    private static float[] sum(float[] a, float[] b) {
-        float[] s = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            s[i] = a[i] + b[i];
-        }
-        return s;
-    }
-
-    /** Columns {@code [from, to)} of a row-major {@code (rows, cols)} matrix. */
-    private static float[] columns(float[] w, int rows, int cols, int from, int to) {
-        int width = to - from;
-        float[] out = new float[rows * width];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(w, r * cols + from, out, r * width, width);
-        }
-        return out;
-    }
-
-    /**
-     * The first layer's input gates of every target token, {@code (V, G*HD)}: {@code embedding
-     * W_i[:, :E]^T + bias}, with {@code wi (G*HD, in)}. Computed by the engine in a scope of its own.
-     */
-    private float[] gateTable(float[] wi, int in, int e, float[] bias) {
-        NDArray embedding = model.targetEmbedding().weight();
-        int rows = bias.length;
-        try (NDManager scope = NDManager.newBaseManager(embedding.getManager().getEngine().getEngineName())) {
-            NDArray emb = scope.create(floats(embedding), new Shape(config.targetVocabSize(), e));
-            NDArray we = scope.create(columns(wi, rows, in, 0, e), new Shape(rows, e));
-            return emb.matMul(we.transpose()).add(scope.create(bias)).toFloatArray();
-        }
-    }
-
-    private static String unsqueeze(OnnxGraphBuilder g, String x, long axis, String name) {
-        return g.node("Unsqueeze").inputs(x, ints(g, name + "_axes", axis)).outputs(g.uniqueName(name)).addSingle();
-    }
-
-    private static String squeeze(OnnxGraphBuilder g, String x, long axis, String name) {
-        return g.node("Squeeze").inputs(x, ints(g, name + "_axes", axis)).outputs(g.uniqueName(name)).addSingle();
-    }
-
-    /** A 1-D int64 initializer. */
-    private static String ints(OnnxGraphBuilder g, String name, long... values) {
-        return g.addInitializer(g.uniqueName(name), values, values.length);
-    }
-
-    /** A scalar int64 initializer. */
-    private static String scalar(OnnxGraphBuilder g, String name, long value) {
-        return g.addInitializer(g.uniqueName(name), new long[] {value});
-    }
 
     private static ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension dim(long size) {
         return OnnxGraphBuilder.dim(size);

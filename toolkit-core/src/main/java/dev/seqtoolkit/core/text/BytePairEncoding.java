@@ -236,7 +236,7 @@ public final class BytePairEncoding {
      */
     public void save(Path file) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(new FileForm(FORMAT_VERSION, merges));
-        TextFiles.writeAtomically(file, out -> out.write(bytes));
+        dev.seqtoolkit.core.io.AtomicFiles.write(file, bytes);
     }
 
     /**

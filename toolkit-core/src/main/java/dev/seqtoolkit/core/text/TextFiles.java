@@ -3,7 +3,6 @@ package dev.seqtoolkit.core.text;
 import dev.seqtoolkit.core.io.AtomicFiles;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -51,13 +50,6 @@ public final class TextFiles {
          * @param line the decoded line without its terminator
          */
         void accept(long lineNumber, String line) throws IOException;
-    }
-
-    /** Writer of a file's content, given the stream of the temporary file. */
-    @FunctionalInterface
-    public interface ContentWriter {
-        /** Writes the whole content to {@code out}; must not close it. */
-        void write(OutputStream out) throws IOException;
     }
 
     /**
@@ -176,7 +168,8 @@ public final class TextFiles {
     }
 
     /**
-     * Writes lines as UTF-8, each followed by {@code \n}, atomically replacing {@code file}.
+     * Writes lines as UTF-8, each followed by {@code \n}, atomically replacing {@code file} ({@link
+     * AtomicFiles#write}).
      *
      * @param file the destination; a {@code .gz} name is written gzip-compressed
      * @param lines the lines to write
@@ -184,36 +177,17 @@ public final class TextFiles {
      */
     public static void writeLines(Path file, List<String> lines) throws IOException {
         boolean gzip = isGzip(file);
-        writeAtomically(file, out -> {
+        AtomicFiles.write(file, out -> { // out is buffered
             GZIPOutputStream compressed = gzip ? new GZIPOutputStream(out, 1 << 16) : null;
-            OutputStream target = gzip ? compressed : new BufferedOutputStream(out, 1 << 16);
+            OutputStream target = gzip ? compressed : out;
             for (String line : lines) {
                 target.write(line.getBytes(StandardCharsets.UTF_8));
                 target.write('\n');
             }
             if (gzip) {
                 compressed.finish();
-            } else {
-                target.flush();
             }
         });
-    }
-
-    /**
-     * Writes a file through a temporary sibling and an (atomic where supported) rename.
-     *
-     * @param file the destination
-     * @param writer writes the complete content
-     * @throws IOException if writing or renaming fails; the temporary file is then deleted
-     */
-    public static void writeAtomically(Path file, ContentWriter writer) throws IOException {
-        AtomicFiles.write(file, writer::write);
-    }
-
-    /** Writes a UTF-8 string atomically; see {@link #writeAtomically(Path, ContentWriter)}. */
-    public static void writeString(Path file, String content) throws IOException {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        writeAtomically(file, out -> out.write(bytes));
     }
 
     /**

@@ -199,7 +199,7 @@ public final class Vocabulary {
      */
     public void save(Path file) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(new FileForm(FORMAT_VERSION, sha256, tokens));
-        TextFiles.writeAtomically(file, out -> out.write(bytes));
+        dev.seqtoolkit.core.io.AtomicFiles.write(file, bytes);
     }
 
     /**

@@ -29,11 +29,15 @@ class AtomicFilesTest {
         assertNoTemporaryFiles();
     }
 
-    @Test
-    void newFilesAreReadableByOthersAndReplacedFilesKeepTheirPermissions() throws IOException {
+    private void assumePosixPermissions() {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null,
                 "no POSIX permissions on this file system");
+    }
+
+    @Test
+    void newFilesAreReadableByOthersAndReplacedFilesKeepTheirPermissions() throws IOException {
+        assumePosixPermissions();
         Path target = dir.resolve("model.json");
         AtomicFiles.writeString(target, "{}");
         assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
@@ -47,9 +51,7 @@ class AtomicFilesTest {
     /** Text files (data preparation, results) and ONNX graphs are written the same way. */
     @Test
     void textFilesAndOnnxGraphsAreReadableByOthersToo() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null,
-                "no POSIX permissions on this file system");
+        assumePosixPermissions();
         Path text = dir.resolve("lm.txt");
         dev.seqtoolkit.core.text.TextFiles.writeLines(text, java.util.List.of("a b", "c"));
         Path graph = dir.resolve("model.onnx");

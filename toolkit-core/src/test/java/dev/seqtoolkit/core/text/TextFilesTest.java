@@ -110,20 +110,6 @@ class TextFilesTest {
     }
 
     @Test
-    void atomicWriteFailureLeavesOldContent() throws IOException {
-        Path file = dir.resolve("keep.txt");
-        TextFiles.writeString(file, "old");
-        assertThrows(IOException.class, () -> TextFiles.writeAtomically(file, out -> {
-            out.write("partial".getBytes(StandardCharsets.UTF_8));
-            throw new IOException("disk full");
-        }));
-        assertEquals("old", TextFiles.readString(file));
-        try (var listing = Files.list(dir)) {
-            assertEquals(1, listing.count());
-        }
-    }
-
-    @Test
     void readParallelNamesBothFilesAndCounts() throws IOException {
         Path en = dir.resolve("train.en");
         Path de = dir.resolve("train.de");
